@@ -1,0 +1,40 @@
+"""Author lists: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.` -> one row per author.
+
+Names are stored in composed Unicode form with single spaces; the same person written
+in another Unicode form, case or spacing gets the same `author_id`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import patterns
+from .keys import name_key, nfc, with_stable_id
+
+
+def is_truncated(authors_text: pl.Expr) -> pl.Expr:
+    """True where the list ends in `et al.`: more authors exist than are listed."""
+    return authors_text.str.contains(patterns.ET_AL_SUFFIX)
+
+
+def explode_authors(entries: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """One row per listed author: the `key` columns, `position` (1-based), `name`,
+    `author_key` and `author_id`. Input needs `authors_text`."""
+    listed = (
+        entries.lazy()
+        .select(
+            *key,
+            pl.col("authors_text")
+            .str.replace(patterns.ET_AL_SUFFIX, "")
+            .str.split(",")
+            .list.eval(nfc(pl.element()))
+            .list.eval(pl.element().filter(pl.element() != ""))
+            .alias("name"),
+        )
+        .with_columns(position=pl.int_ranges(1, pl.col("name").list.len() + 1, dtype=pl.Int32))
+        .explode("name", "position")
+        .filter(pl.col("name").is_not_null())
+        .with_columns(author_key=name_key(pl.col("name")))
+        .collect()
+    )
+    return with_stable_id(listed, "author_key", "author_id")

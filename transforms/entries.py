@@ -1,0 +1,119 @@
+"""Paper entries: a meta line, then title, authors and abstract in one of two layouts.
+
+Full layout (blank lines between the parts)::
+
+    LGOct 3, 2023Code
+    DeepZero: Scaling up Zeroth-Order Optimization for Deep Model Training
+    Aochuan Chen, Yimeng Zhang, Jinghan Jia et al.
+    We propose ...
+
+Compact layout (no blank lines, title glued to the authors)::
+
+    72.0LGApr 18
+    Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar et al.
+    We study ...
+
+An entry that cannot be read whole is quarantined as one record (all its lines) with the
+first reason that applies; lines after a complete entry and before the next meta line are
+quarantined one by one.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import patterns
+from .categories import is_known
+from .dates import resolve_dates
+from .keys import nfc
+
+# Lines an entry uses after its meta line, by layout.
+LINES_AFTER_META = {"full": 3, "compact": 2}
+
+
+def _nth(k: int, column: str = "text") -> pl.Expr:
+    return pl.col(column).filter(pl.col("k") == k).first()
+
+
+def gather_entries(entry_lines: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per entry with its meta line and the next three non-blank lines.
+
+    Input: non-blank lines at or after a page's first meta line, with `entry_no` and `k`
+    (the line's rank within its entry, 0 for the meta line).
+    """
+    return entry_lines.group_by("doc_id", "entry_no").agg(
+        line_no=_nth(0, "line_no"),
+        meta=_nth(0),
+        l1=_nth(1),
+        l2=_nth(2),
+        l3=_nth(3),
+        n_segment_lines=pl.len().cast(pl.Int64),
+    )
+
+
+def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
+    """Split each entry into fields and decide whether it loads.
+
+    Adds the parsed fields, `layout`, `n_lines` (lines the record uses) and `reason`
+    (null when the entry loads).
+    """
+    meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
+    split = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT)
+    l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
+    parsed = (
+        entries.with_columns(meta_parts=meta, split=split)
+        .unnest("meta_parts")
+        .unnest("split")
+        .rename({"title": "compact_title", "authors": "compact_authors"})
+        .with_columns(
+            layout=pl.when(l2_is_authors)
+            .then(pl.lit("full"))
+            .when(pl.col("compact_title").is_not_null())
+            .then(pl.lit("compact")),
+            score=pl.col("score").cast(pl.Float64, strict=False),
+            has_code=pl.col("code").is_not_null(),
+        )
+    )
+    parsed = resolve_dates(parsed).with_columns(
+        n_after=pl.col("n_segment_lines") - 1,
+        expected=pl.col("layout").replace_strict(LINES_AFTER_META, default=None, return_dtype=pl.Int64),
+    )
+    full = pl.col("layout") == "full"
+    title = pl.when(full).then(pl.col("l1")).otherwise(pl.col("compact_title"))
+    authors = pl.when(full).then(pl.col("l2")).otherwise(pl.col("compact_authors"))
+    abstract = pl.when(full).then(pl.col("l3")).otherwise(pl.col("l2"))
+    l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
+        r",|\bet al\b"
+    )
+    reason = (
+        pl.when(pl.col("category").is_null())
+        .then(pl.format("malformed meta line '{}' (expected e.g. 'LGApr 7, 2024')", pl.col("meta")))
+        .when(~is_known(pl.col("category")))
+        .then(pl.format("unknown category code '{}'", pl.col("category")))
+        .when(pl.col("published_on").is_null())
+        .then(pl.format("invalid date '{}'", pl.col("date")))
+        .when(pl.col("published_on") > pl.col("as_of"))
+        .then(pl.format("date '{}' is after the snapshot date {}", pl.col("date"), pl.col("as_of")))
+        .when(pl.col("n_after") == 0)
+        .then(pl.lit("entry has only a meta line (no title, authors or abstract)"))
+        .when(pl.col("layout").is_null() & l1_is_author_list)
+        .then(pl.lit("entry has no title"))
+        .when(pl.col("layout").is_null() & (pl.col("n_after") == 1))
+        .then(pl.lit("entry has no authors or abstract"))
+        .when(pl.col("layout").is_null())
+        .then(pl.lit("entry has no authors"))
+        .when(pl.col("n_after") < pl.col("expected"))
+        .then(pl.lit("entry has no abstract"))
+    )
+    return parsed.with_columns(
+        title=nfc(title),
+        authors_text=nfc(authors),
+        abstract=abstract.str.normalize("NFC").str.strip_chars(),
+        reason=reason,
+    ).with_columns(
+        # A loaded entry uses its meta line and the lines its layout expects; a
+        # quarantined one takes every line up to the next meta line with it.
+        n_lines=pl.when(pl.col("reason").is_null())
+        .then(pl.col("expected") + 1)
+        .otherwise(pl.col("n_segment_lines")),
+    )

@@ -1,0 +1,55 @@
+"""Stable identifiers: the same paper or person gets the same id in every run.
+
+Ids are derived from a *match key* (the text with case, spacing, punctuation and Unicode
+form folded away) and hashed with BLAKE2b, which unlike polars' own `hash` is stable
+across library versions, processes and machines. Hashing runs once per distinct key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from . import patterns
+
+ID_HEX_CHARS = 16
+
+
+def nfc(expr: pl.Expr) -> pl.Expr:
+    """Composed Unicode form with whitespace runs collapsed: how names and titles are stored."""
+    return expr.str.normalize("NFC").str.replace_all(patterns.WHITESPACE, " ").str.strip_chars()
+
+
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O'BRIEN` -> `seán o'brien`."""
+    return (
+        expr.str.normalize("NFKC")
+        .str.to_lowercase()
+        .str.replace_all(patterns.WHITESPACE, " ")
+        .str.strip_chars()
+    )
+
+
+def title_key(expr: pl.Expr) -> pl.Expr:
+    """Match key for a paper title: letters and digits only, lower-case, NFKC."""
+    lowered = expr.str.normalize("NFKC").str.to_lowercase()
+    folded = lowered.str.replace_all(patterns.NOT_ALNUM, "")
+    # A title made only of punctuation still needs a key of its own.
+    return pl.when(folded == "").then(lowered.str.strip_chars()).otherwise(folded)
+
+
+def _digest(value: str) -> str:
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=ID_HEX_CHARS // 2).hexdigest()
+
+
+def stable_ids(keys: pl.Series) -> pl.Series:
+    """Hash each distinct key once and map the digests back onto the column."""
+    distinct = keys.drop_nulls().unique()
+    mapping = dict(zip(distinct.to_list(), (_digest(k) for k in distinct.to_list()), strict=True))
+    return keys.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def with_stable_id(frame: pl.DataFrame, key_column: str, id_column: str) -> pl.DataFrame:
+    """Add `id_column` holding the stable id of `key_column`."""
+    return frame.with_columns(stable_ids(frame[key_column]).alias(id_column))

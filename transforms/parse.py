@@ -1,0 +1,104 @@
+"""Pages to records: every non-blank line lands in exactly one record, loaded or not.
+
+Works on a whole batch of pages at once (one frame of lines), never line by line in
+Python. The result keeps, for every line, the record it belongs to, so that quarantine
+rows carry the exact text and line accounting can be checked per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from . import patterns
+from .entries import gather_entries, parse_entries
+from .header import classify_header_lines, header_fields
+from .lines import split_lines
+
+STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
+
+
+@dataclass(frozen=True)
+class ParsedPages:
+    """What the parser made of a batch of pages.
+
+    - `lines`: one row per line (`doc_id`, `line_no`, `raw`, `record_line`: the first line
+      of the record it belongs to, null for blank separator lines).
+    - `records`: one row per record (`doc_id`, `record_line`, `kind`, `reason`: null when
+      the record loads).
+    - `headers`: one row per page with a header: typed fields and their line numbers.
+    - `entries`: one row per entry (loaded or not) with its parsed fields.
+    """
+
+    lines: pl.DataFrame
+    records: pl.DataFrame
+    headers: pl.DataFrame
+    entries: pl.DataFrame
+
+
+def parse_pages(docs: pl.DataFrame) -> ParsedPages:
+    """Parse pages (`doc_id`, `as_of`, `text`) into records."""
+    lines = (
+        split_lines(docs)
+        .with_columns(
+            is_blank=pl.col("text") == "",
+            is_meta=pl.col("text").str.contains(patterns.META_LIKE),
+        )
+        .with_columns(entry_no=pl.col("is_meta").cast(pl.Int64).cum_sum().over("doc_id", order_by="line_no"))
+        .collect()
+    )
+    nonblank = lines.lazy().filter(~pl.col("is_blank"))
+    header_lines = classify_header_lines(
+        nonblank.filter(pl.col("entry_no") == 0).select("doc_id", "line_no", "text")
+    ).collect()
+    entry_lines = (
+        nonblank.filter(pl.col("entry_no") > 0)
+        .select("doc_id", "entry_no", "line_no", "text")
+        .with_columns(k=pl.int_range(pl.len(), dtype=pl.Int64).over("doc_id", "entry_no", order_by="line_no"))
+        .collect()
+    )
+    entries = (
+        parse_entries(
+            gather_entries(entry_lines.lazy()).join(docs.lazy().select("doc_id", "as_of"), on="doc_id")
+        )
+        .sort("doc_id", "line_no")
+        .collect()
+    )
+    entry_line_records = (
+        entry_lines.lazy()
+        .join(entries.lazy().select("doc_id", "entry_no", "n_lines", meta_line="line_no"), on=["doc_id", "entry_no"])
+        .select(
+            "doc_id",
+            "line_no",
+            record_line=pl.when(pl.col("k") < pl.col("n_lines")).then(pl.col("meta_line")).otherwise(pl.col("line_no")),
+        )
+    )
+    line_records = pl.concat(
+        [header_lines.lazy().select("doc_id", "line_no", record_line=pl.col("line_no")), entry_line_records]
+    )
+    lines_out = (
+        lines.lazy()
+        .select("doc_id", "line_no", "raw")
+        .join(line_records, on=["doc_id", "line_no"], how="left")
+        .sort("doc_id", "line_no")
+        .collect()
+    )
+    stray = (
+        entry_line_records.filter(pl.col("record_line") == pl.col("line_no"))
+        .join(entries.lazy().select("doc_id", "line_no"), on=["doc_id", "line_no"], how="anti")
+        .select("doc_id", "record_line", kind=pl.lit("stray"), reason=pl.lit(STRAY_LINE_REASON))
+    )
+    records = pl.concat(
+        [
+            header_lines.lazy().select("doc_id", record_line=pl.col("line_no"), kind=pl.lit("header"), reason="reason"),
+            entries.lazy().select("doc_id", record_line=pl.col("line_no"), kind=pl.lit("entry"), reason="reason"),
+            stray,
+        ]
+    ).collect()
+    return ParsedPages(
+        lines=lines_out,
+        records=records,
+        headers=header_fields(header_lines.lazy()).collect(),
+        entries=entries,
+    )

@@ -1,0 +1,91 @@
+"""The regular expressions that define the input format, in one place.
+
+Every pattern is written for polars' Rust regex engine (no look-around, no
+back-references) and is applied to whole columns at once. Each comes with an example
+line it is meant to match.
+"""
+
+from __future__ import annotations
+
+MONTHS: dict[str, int] = {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+    "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
+
+# A date as the site prints it: `Nov 21, 2022`, `Apr 7` (no year), `Sept. 3, 2021`.
+DATE = rf"(?P<month>{_MONTH})[a-z]*\.?\s*(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?"
+
+# Anything that *looks* like a meta line: short, glued, with a month and a day in it.
+# `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7` or `CVFeb 30, 2024`.
+# A line matching this starts a new entry; whether it parses is decided by META_LINE.
+META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}[a-z]*\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}})?\s*(?:Code)?$"
+
+# The strict meta line: optional score, category code (two or more capitals), date, `Code`.
+# `89.2CVApr 7` -> score 89.2, category CV, Apr 7;  `LGOct 3, 2023Code` -> has_code.
+META_LINE = (
+    r"^(?:(?P<score>\d{1,3}(?:\.\d+)?))?"
+    r"(?P<category>[A-Z]{2,})"
+    rf"(?P<date>{DATE})"
+    r"\s*(?P<code>Code)?$"
+)
+
+# Header lines. `h-index42`, `h-index 42`
+H_INDEX = r"(?i)^h-?index\s*:?\s*(?P<v>\d[\d,]*)$"
+# `42papers`, `42 papers` (the profile's paper count; lower-case label)
+PAPER_COUNT = r"^(?P<v>\d[\d,]*)\s*papers$"
+# `42 Papers` (the count line above the list; capital P)
+LISTED_COUNT = r"^(?P<v>\d[\d,]*)\s*Papers$"
+# `1,928citations`, `1,928 citations`
+CITATIONS = r"(?i)^(?P<v>\d[\d,]*)\s*citations?$"
+# `Novelty58%`, `Novelty 58 %`
+NOVELTY = r"(?i)^novelty\s*:?\s*(?P<v>\d[\d,]*(?:\.\d+)?)\s*%$"
+# `AI Score66`, `AI Score 66.5`
+AI_SCORE = r"(?i)^ai\s*score\s*:?\s*(?P<v>\d[\d,]*(?:\.\d+)?)$"
+# `LG` alone on a line: the primary category.
+CATEGORY_LINE = r"^[A-Z]{2,8}$"
+# A header line that names a metric but carries no usable number: `h-index`, `citations`,
+# `Novelty%`, `h-indexN/A`, `??citations`. Checked only after the good patterns failed.
+GARBLED_METRIC = r"(?i)(?:^h-?index|^novelty|^ai\s*score|citations?$|papers$)"
+# Which metric a garbled line names, for the quarantine reason.
+METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
+
+# Names. A name word starts with a capital and goes on with letters, marks, apostrophes,
+# hyphens or dots: `Yihua`, `O'Brien`, `McDonald`, `Pin-Yu`, `J.`; particles stay lower-case.
+_WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]*"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|dos|du|la|le|bin|ibn|al|el|ten|ter|y|zu)"
+_NAME_PART = rf"(?:{_WORD}|{_PARTICLE})"
+# One author: one or more words, the first a capitalised word.  `Yann LeCun`, `Madonna`
+_NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{0,6}}"
+# A full name: two or more words.  `Seán O'Brien`, `Ludwig van Beethoven`
+_FULL_NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{1,6}}"
+_ETAL = r"(?:,?[ \t]+et[ \t]+al\.?)?"
+
+# A whole author line: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.`
+AUTHOR_LINE = rf"^{_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL}$"
+
+# The compact layout glues the title to the author list:
+# `Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar et al.`
+# The greedy `.*` makes the engine take the right-most split point whose remainder is a
+# well-formed author list starting with a full name; the title must end in a lower-case
+# letter, a digit or closing punctuation.
+COMPACT_SPLIT = (
+    r"^(?P<title>.*[\p{Ll}\p{N}\)\]\}\?!\.'’\x22”:])"
+    rf"(?P<authors>{_FULL_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL})$"
+)
+
+# A person's name on a header line (the profile owner): `Yihua Zhang`
+OWNER_NAME_LINE = rf"^{_NAME}$"
+
+# Trailing ` et al.` of a truncated author list.
+ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
+
+# URLs in abstracts: `\url{https://x.y/z}` is unwrapped first, then bare URLs are taken.
+LATEX_URL = r"\\url\{([^}]*)\}"
+URL = r"https?://[^\s<>\x22{}\\|^`\[\]]+"
+URL_TRAILING = r"[.,)]+$"
+CODE_HOST_URL = r"(?i)^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)(?:[/:?#]|$)"
+
+# Titles and names are compared without case, punctuation, spacing or Unicode form.
+NOT_ALNUM = r"[^\p{L}\p{N}]+"
+WHITESPACE = r"\s+"

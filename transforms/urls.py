@@ -1,0 +1,23 @@
+"""Links in abstracts, and the one that points at a paper's code."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import patterns
+
+
+def extract_urls(abstract: pl.Expr) -> pl.Expr:
+    r"""All URLs in order, `\url{...}` unwrapped and trailing `.`, `,`, `)` removed."""
+    unwrapped = abstract.str.replace_all(patterns.LATEX_URL, "$1")
+    return unwrapped.str.extract_all(patterns.URL).list.eval(
+        pl.element().str.replace(patterns.URL_TRAILING, "")
+    )
+
+
+def code_url(urls: pl.Expr, has_code: pl.Expr) -> pl.Expr:
+    """First URL on a code host; else the first URL when the entry carries `Code`; else null."""
+    on_code_host = urls.list.eval(
+        pl.element().filter(pl.element().str.contains(patterns.CODE_HOST_URL))
+    ).list.first()
+    return pl.coalesce(on_code_host, pl.when(has_code).then(urls.list.first()))
