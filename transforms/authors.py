@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from . import ENGINE
+
 from . import patterns
 from .keys import name_key, nfc, with_stable_id
 
@@ -35,6 +37,6 @@ def explode_authors(entries: pl.DataFrame, key: list[str]) -> pl.DataFrame:
         .explode("name", "position")
         .filter(pl.col("name").is_not_null())
         .with_columns(author_key=name_key(pl.col("name")))
-        .collect()
+        .collect(engine=ENGINE)
     )
     return with_stable_id(listed, "author_key", "author_id")

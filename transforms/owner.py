@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from . import ENGINE
+
 
 def infer_owners(entry_authors: pl.DataFrame, pages_without_name: pl.Series) -> pl.DataFrame:
     """For each page in `pages_without_name` (doc ids), the author on a strict majority of
@@ -25,5 +27,5 @@ def infer_owners(entry_authors: pl.DataFrame, pages_without_name: pl.Series) -> 
         .group_by("doc_id", maintain_order=True)
         .first()
         .select("doc_id", "author_id", "name")
-        .collect()
+        .collect(engine=ENGINE)
     )

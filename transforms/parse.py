@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from . import ENGINE
+
 from . import patterns
 from .entries import gather_entries, parse_entries
 from .header import classify_header_lines, header_fields
@@ -46,24 +48,24 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
             is_meta=pl.col("text").str.contains(patterns.META_LIKE),
         )
         .with_columns(entry_no=pl.col("is_meta").cast(pl.Int64).cum_sum().over("doc_id", order_by="line_no"))
-        .collect()
+        .collect(engine=ENGINE)
     )
     nonblank = lines.lazy().filter(~pl.col("is_blank"))
     header_lines = classify_header_lines(
         nonblank.filter(pl.col("entry_no") == 0).select("doc_id", "line_no", "text")
-    ).collect()
+    ).collect(engine=ENGINE)
     entry_lines = (
         nonblank.filter(pl.col("entry_no") > 0)
         .select("doc_id", "entry_no", "line_no", "text")
         .with_columns(k=pl.int_range(pl.len(), dtype=pl.Int64).over("doc_id", "entry_no", order_by="line_no"))
-        .collect()
+        .collect(engine=ENGINE)
     )
     entries = (
         parse_entries(
             gather_entries(entry_lines.lazy()).join(docs.lazy().select("doc_id", "as_of"), on="doc_id")
         )
         .sort("doc_id", "line_no")
-        .collect()
+        .collect(engine=ENGINE)
     )
     entry_line_records = (
         entry_lines.lazy()
@@ -82,7 +84,7 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .select("doc_id", "line_no", "raw")
         .join(line_records, on=["doc_id", "line_no"], how="left")
         .sort("doc_id", "line_no")
-        .collect()
+        .collect(engine=ENGINE)
     )
     stray = (
         entry_line_records.filter(pl.col("record_line") == pl.col("line_no"))
@@ -95,10 +97,10 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
             entries.lazy().select("doc_id", record_line=pl.col("line_no"), kind=pl.lit("entry"), reason="reason"),
             stray,
         ]
-    ).collect()
+    ).collect(engine=ENGINE)
     return ParsedPages(
         lines=lines_out,
         records=records,
-        headers=header_fields(header_lines.lazy()).collect(),
+        headers=header_fields(header_lines.lazy()).collect(engine=ENGINE),
         entries=entries,
     )

@@ -1,0 +1,1 @@
+"""SQL shipped with the package: migrations, core builds and analytics views."""
