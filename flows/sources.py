@@ -1,0 +1,113 @@
+"""Finding and reading input files: the only place the pipeline touches its inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+READ_ATTEMPTS = 3
+READ_BACKOFF_S = 0.2
+
+
+class InputError(ValueError):
+    """An input path the user gave cannot be used."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A batch of files read: parseable pages, one row per offered file, file-level failures."""
+
+    docs: pl.DataFrame  # doc_id, file_sha256, source_path, as_of, text, size_bytes
+    files: pl.DataFrame  # file_sha256, path, size_bytes, status, reason, as_of
+    failures: pl.DataFrame  # source_path, file_sha256, line_no, reason
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files to load: each file given, and every `*.txt` below each directory, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"input path does not exist: {path}")
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read a file, retrying transient errors (a network share that hiccups)."""
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            raise
+        except OSError:
+            if attempt == READ_ATTEMPTS:
+                raise
+            time.sleep(READ_BACKOFF_S * attempt)
+    raise AssertionError("unreachable")
+
+
+def _decode_error(data: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
+    line_no = data.count(b"\n", 0, error.start) + 1
+    byte = data[error.start]
+    return line_no, f"file is not valid UTF-8 (byte 0x{byte:02x} at offset {error.start}, line {line_no})"
+
+
+def read_files(
+    paths: list[Path], *, as_of: dt.date | None, skip_hashes: set[str], first_doc_id: int
+) -> ReadResult:
+    """Read, hash and decode files. Unchanged contents (in `skip_hashes`) and repeats of a
+    content within the batch are recorded as skipped and not parsed again."""
+    docs: list[dict] = []
+    files: list[dict] = []
+    failures: list[dict] = []
+    seen = set(skip_hashes)
+    for path in paths:
+        name = str(path)
+        try:
+            data = _read_bytes(path)
+            stat = path.stat()
+        except OSError as error:
+            failures.append({"source_path": name, "file_sha256": None, "line_no": None,
+                             "reason": f"cannot read file: {error.strerror or error}"})
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        page_as_of = as_of or dt.date.fromtimestamp(stat.st_mtime)
+        row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "as_of": page_as_of,
+               "status": "loaded", "reason": None}
+        if sha in seen:
+            files.append(row | {"status": "skipped", "reason": "content already loaded"})
+            continue
+        seen.add(sha)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line_no, reason = _decode_error(data, error)
+            files.append(row | {"status": "failed", "reason": reason})
+            failures.append({"source_path": name, "file_sha256": sha, "line_no": line_no, "reason": reason})
+            continue
+        files.append(row)
+        docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
+                     "as_of": page_as_of, "text": text})
+    return ReadResult(
+        docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
+                                        "as_of": pl.Date, "text": pl.String}),
+        files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
+                                          "as_of": pl.Date, "status": pl.String, "reason": pl.String}),
+        failures=pl.DataFrame(failures, schema={"source_path": pl.String, "file_sha256": pl.String,
+                                                "line_no": pl.Int64, "reason": pl.String}),
+    )

@@ -1,0 +1,175 @@
+"""`profile-etl`: run the pipeline, query the warehouse, generate sample pages.
+
+Heavy imports (Prefect, polars, DuckDB) happen inside the commands, so `--help` is fast
+and Prefect is configured before it is first imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .settings import get_settings
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"profile-etl: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="profile-etl")
+def main() -> None:
+    """Researcher-profile pages -> DuckDB warehouse."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None,
+              help="DuckDB file [default: warehouse/profiles.duckdb, or $PROFILE_ETL_WAREHOUSE].")
+@click.option("--as-of", "as_of", callback=_parse_date, default=None, metavar="YYYY-MM-DD",
+              help="Snapshot date for year-less dates [default: each file's modification date].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Pages per batch.")
+@click.option("--full-refresh", is_flag=True, help="Reprocess files whose content was already loaded.")
+def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
+        batch_size: int | None, full_refresh: bool) -> None:
+    """Load PATHS (files, or directories searched for *.txt) into the warehouse.
+
+    With no PATHS, the bundled sample is loaded.
+    """
+    from . import prefect_env
+
+    prefect_env.configure()
+    from .flows.sources import InputError
+    from .warehouse.errors import WarehouseError
+
+    settings = get_settings()
+    chosen = list(paths) or [settings.sample_dir]
+    for path in chosen:
+        if not path.exists():
+            _fail(f"input path does not exist: {path}")
+    target = warehouse or settings.warehouse
+    try:
+        summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh)
+    except (InputError, WarehouseError) as error:
+        _fail(str(error))
+    _print_summary(summary, target)
+
+
+def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dict:
+    from rich.progress import Progress
+
+    from .flows.pipeline import PROGRESS, profile_etl_flow
+
+    args = dict(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=as_of,
+                batch_size=batch_size, full_refresh=full_refresh)
+    if not sys.stderr.isatty():
+        def log_line(done: int, total: int) -> None:
+            click.echo(f"batch {done}/{total} loaded", err=True)
+        token = PROGRESS.set(log_line)
+        try:
+            return profile_etl_flow(**args)
+        finally:
+            PROGRESS.reset(token)
+    with Progress(transient=True) as bar:
+        task_id = bar.add_task("loading batches", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total)
+
+        token = PROGRESS.set(advance)
+        try:
+            return profile_etl_flow(**args)
+        finally:
+            PROGRESS.reset(token)
+
+
+def _print_summary(summary: dict, warehouse: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"run {summary['run_id']} -> {warehouse}", show_header=False)
+    rows = [
+        ("files offered", summary["n_files_offered"]),
+        ("files loaded", summary["n_files_loaded"]),
+        ("files skipped (unchanged)", summary["n_files_skipped"]),
+        ("files failed", summary["n_files_failed"]),
+        ("entries loaded", summary["n_entries_loaded"]),
+        ("quarantined records", summary["n_records_quarantined"]),
+        ("researchers (warehouse)", summary["n_researchers"]),
+        ("papers (warehouse)", summary["n_papers"]),
+        ("authors (warehouse)", summary["n_authors"]),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console = Console()
+    console.print(table)
+    if summary["n_pages_without_owner"]:
+        console.print(
+            f"{summary['n_pages_without_owner']} page(s) had no header and no author on a majority "
+            "of their entries: their papers loaded without a researcher."
+        )
+    if summary["n_records_quarantined"]:
+        console.print("see quarantine.records for what did not load, e.g. "
+                      "profile-etl sql \"select source_path, line_no, reason from quarantine.records\"")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+def sql(query: str, warehouse: Path | None) -> None:
+    """Run QUERY on a read-only connection and print the result as a table."""
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    from .warehouse.connection import open_reader
+    from .warehouse.errors import WarehouseError
+
+    target = warehouse or get_settings().warehouse
+    try:
+        with open_reader(target) as con:
+            result = con.execute(query)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall()
+    except WarehouseError as error:
+        _fail(str(error))
+    except duckdb.Error as error:
+        _fail(str(error).splitlines()[0])
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--profiles", type=click.IntRange(min=1), default=5, show_default=True, help="Pages to write.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same pages).")
+def generate(out_dir: Path, profiles: int, seed: int) -> None:
+    """Write synthetic profile pages (both layouts) to OUT_DIR."""
+    from .generator import generate_pages
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for page in generate_pages(profiles, seed):
+        path = out_dir / page.file_name
+        path.write_text(page.text, encoding="utf-8", newline="")
+        total += len(page.text.encode("utf-8"))
+    click.echo(f"wrote {profiles} pages ({total / 1e6:.1f} MB) to {out_dir}")
+
+
+if __name__ == "__main__":
+    main()

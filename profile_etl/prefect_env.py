@@ -1,0 +1,26 @@
+"""Prefect settings for a clean command line, applied before Prefect is imported.
+
+With no `PREFECT_API_URL`, flows run against Prefect's embedded (ephemeral) API; these
+settings keep its background services from printing to the terminal. Each is only a
+default: a value already in the environment wins.
+"""
+
+from __future__ import annotations
+
+import os
+
+QUIET_DEFAULTS = {
+    # No usage telemetry from the embedded server.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    # Our own summary is the output; Prefect's logs only for warnings and errors.
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Give the embedded server time to start on a slow, cold machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+}
+
+
+def configure() -> None:
+    """Apply the quiet defaults to this process's environment."""
+    for key, value in QUIET_DEFAULTS.items():
+        os.environ.setdefault(key, value)

@@ -1,0 +1,130 @@
+"""Every DuckDB connection the project opens, with its migrations and its locking rules.
+
+DuckDB allows one read-write process or many read-only ones per file. A writer that finds
+the file locked by another run waits (up to `lock_timeout_s`) and then gives up with a
+clear message; readers open read-only with access to anything outside the warehouse off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .errors import WarehouseError
+
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
+_POLL_S = 0.2
+
+
+def _sql_text(folder: str, name: str) -> str:
+    return resources.files("profile_etl.sql").joinpath(folder, name).read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[str]:
+    """Names of the `.sql` files in a folder of the package's `sql/`, sorted."""
+    return sorted(p.name for p in resources.files("profile_etl.sql").joinpath(folder).iterdir() if p.name.endswith(".sql"))
+
+
+def read_sql(folder: str, name: str) -> str:
+    """The text of `sql/<folder>/<name>`."""
+    return _sql_text(folder, name)
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+    con.execute("create schema if not exists meta")
+    con.execute(
+        "create table if not exists meta.schema_migrations (version varchar primary key, applied_at timestamptz not null)"
+    )
+    done = {row[0] for row in con.execute("select version from meta.schema_migrations").fetchall()}
+    applied = []
+    for name in sql_files("migrations"):
+        if name in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(_sql_text("migrations", name))
+            con.execute("insert into meta.schema_migrations values (?, now())", [name])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _check_writable_location(path: Path) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise WarehouseError(f"warehouse directory does not exist: {parent}")
+    if not parent.is_dir():
+        raise WarehouseError(f"warehouse directory is not a directory: {parent}")
+    if path.exists() and path.is_dir():
+        raise WarehouseError(f"warehouse path is a directory, not a DuckDB file: {path}")
+
+
+def _is_lock_error(error: duckdb.Error) -> bool:
+    return any(marker in str(error) for marker in _LOCK_MARKERS)
+
+
+def _describe(error: duckdb.Error, path: Path) -> str:
+    message = str(error).splitlines()[0]
+    if "not a valid DuckDB database" in message or "Could not read from file" in message or "database file" in message.lower() and "invalid" in message.lower():
+        return f"not a DuckDB database: {path}"
+    if "Permission denied" in message or "Read-only file system" in message:
+        return f"warehouse is not writable: {path} ({message})"
+    return f"cannot open warehouse {path}: {message}"
+
+
+@contextmanager
+def open_writer(path: Path, lock_timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection with migrations applied; waits for another writer's lock."""
+    path = Path(path)
+    _check_writable_location(path)
+    deadline = time.monotonic() + lock_timeout_s
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.Error as error:
+            if not _is_lock_error(error):
+                raise WarehouseError(_describe(error, path)) from error
+            if time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"warehouse {path} is locked by another process; gave up after {lock_timeout_s:g}s "
+                    "(raise PROFILE_ETL_LOCK_TIMEOUT_S to wait longer)"
+                ) from error
+            time.sleep(_POLL_S)
+    try:
+        try:
+            apply_migrations(con)
+        except duckdb.Error as error:
+            raise WarehouseError(_describe(error, path)) from error
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def open_reader(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that cannot reach files outside the warehouse."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseError(f"warehouse not found: {path} (run `profile-etl run` first)")
+    try:
+        con = duckdb.connect(
+            str(path),
+            read_only=True,
+            config={"enable_external_access": False, "lock_configuration": True},
+        )
+    except duckdb.Error as error:
+        raise WarehouseError(_describe(error, path)) from error
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,219 @@
+"""Loading a run: stage each batch, rebuild the core tables, commit once.
+
+A run is one transaction: the warehouse shows either the state before the run or the
+state after it, never a half-loaded run, and a crash or kill leaves it as it was. Frames
+go to DuckDB through Arrow (`register`), never as text pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from ..transforms.categories import category_reference
+from .connection import read_sql
+
+# Core tables in build order (each reads staging and the core tables built before it).
+CORE_BUILD_ORDER = (
+    "researchers",
+    "profile_snapshots",
+    "papers",
+    "profile_papers",
+    "paper_authors",
+    "authors",
+    "categories",
+)
+STAGING_TABLES = {
+    "staging.pages": "file_sha256",
+    "staging.entries": "file_sha256",
+    "staging.entry_authors": "file_sha256",
+    "quarantine.records": "file_sha256",
+    "raw.documents": "file_sha256",
+}
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What a run did, as written to meta.runs."""
+
+    n_files_offered: int = 0
+    n_files_loaded: int = 0
+    n_files_skipped: int = 0
+    n_files_failed: int = 0
+    n_pages: int = 0
+    n_entries_loaded: int = 0
+    n_records_quarantined: int = 0
+    n_pages_without_owner: int = 0
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from _frame")  # table names are constants
+    finally:
+        con.unregister("_frame")
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date | None) -> None:
+    """Record the run as running (committed at once, so a failed run stays visible)."""
+    con.execute(
+        "insert into meta.runs (run_id, started_at, status, as_of) values (?, now(), 'running', ?)",
+        [run_id, as_of],
+    )
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Contents already processed (loaded or failed): an unchanged file is skipped."""
+    rows = con.execute("select distinct file_sha256 from meta.source_files where status in ('loaded', 'failed')")
+    return {row[0] for row in rows.fetchall()}
+
+
+def begin(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("begin transaction")
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("rollback")
+
+
+def stage_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    files: pl.DataFrame,
+    documents: pl.DataFrame,
+    pages: pl.DataFrame,
+    entries: pl.DataFrame,
+    entry_authors: pl.DataFrame,
+    quarantine: pl.DataFrame,
+) -> None:
+    """Replace the staged rows of every content in this batch and record its files.
+
+    `files` has one row per offered (file_sha256, path) with the meta.source_files columns;
+    `documents` the (file_sha256, content) of the pages parsed in this batch.
+    """
+    processed = files.filter(pl.col("status") != "skipped").select("file_sha256").drop_nulls().unique()
+    if not processed.is_empty():
+        con.register("_processed", processed.to_arrow())
+        try:
+            for table, key in STAGING_TABLES.items():
+                con.execute(f"delete from {table} where {key} in (select file_sha256 from _processed)")
+        finally:
+            con.unregister("_processed")
+    _insert(con, "raw.documents", documents)
+    _insert(con, "staging.pages", pages)
+    _insert(con, "staging.entries", entries)
+    _insert(con, "staging.entry_authors", entry_authors)
+    _insert(con, "quarantine.records", quarantine)
+    _record_files(con, files)
+
+
+def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
+    """Upsert meta.source_files; a path's previous contents stop being current."""
+    if files.is_empty():
+        return
+    con.register("_files", files.to_arrow())
+    try:
+        con.execute(
+            """
+            update meta.source_files as f set is_current = false
+            from _files as n
+            where f.path = n.path and f.file_sha256 <> n.file_sha256 and f.is_current
+            """
+        )
+        con.execute(
+            """
+            update meta.source_files as f set last_run_id = n.last_run_id, is_current = true
+            from _files as n
+            where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status = 'skipped'
+            """
+        )
+        con.execute(
+            """
+            delete from meta.source_files as f
+            using _files as n
+            where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status <> 'skipped'
+            """
+        )
+        con.execute(
+            """
+            insert into meta.source_files by name
+            select n.* from _files as n
+            where n.status <> 'skipped'
+               or not exists (
+                   select 1 from meta.source_files as f
+                   where f.path = n.path and f.file_sha256 = n.file_sha256
+               )
+            """
+        )
+    finally:
+        con.unregister("_files")
+
+
+def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
+    """Staged rows of contents no path holds any more are replaced by the newer content."""
+    for table, key in STAGING_TABLES.items():
+        if table in ("raw.documents", "quarantine.records"):
+            continue
+        con.execute(
+            f"""
+            delete from {table} where {key} not in (
+                select file_sha256 from meta.source_files where is_current
+            )
+            """
+        )
+    con.execute(
+        """
+        delete from quarantine.records
+        where file_sha256 is not null
+          and file_sha256 not in (select file_sha256 from meta.source_files where is_current)
+        """
+    )
+
+
+def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
+    """Derive every core table from staging (deterministic, so re-runs change no row)."""
+    con.execute("delete from ref.arxiv_categories")
+    _insert(con, "ref.arxiv_categories", category_reference())
+    _drop_stale_contents(con)
+    for table in CORE_BUILD_ORDER:
+        con.execute(f"delete from core.{table}")
+        con.execute(f"insert into core.{table} by name {read_sql('core', table + '.sql')}")
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts) -> dict[str, int]:
+    """Rebuild core, write the run's counts and commit. Returns the warehouse totals."""
+    rebuild_core(con)
+    totals = {
+        name: con.execute(f"select count(*) from core.{name}").fetchone()[0]
+        for name in ("researchers", "papers", "authors")
+    }
+    con.execute(
+        """
+        update meta.runs set
+            finished_at = now(), status = 'completed',
+            n_files_offered = ?, n_files_loaded = ?, n_files_skipped = ?, n_files_failed = ?,
+            n_pages = ?, n_entries_loaded = ?, n_records_quarantined = ?, n_pages_without_owner = ?,
+            n_researchers = ?, n_papers = ?, n_authors = ?
+        where run_id = ?
+        """,
+        [
+            counts.n_files_offered, counts.n_files_loaded, counts.n_files_skipped, counts.n_files_failed,
+            counts.n_pages, counts.n_entries_loaded, counts.n_records_quarantined, counts.n_pages_without_owner,
+            totals["researchers"], totals["papers"], totals["authors"], run_id,
+        ],
+    )
+    con.execute("commit")
+    return totals
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
+    """Mark the run failed (after its transaction was rolled back)."""
+    con.execute(
+        "update meta.runs set finished_at = now(), status = 'failed', message = ? where run_id = ?",
+        [message[:2000], run_id],
+    )
