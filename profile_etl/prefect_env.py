@@ -13,6 +13,8 @@ QUIET_DEFAULTS = {
     # No usage telemetry from the embedded server.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # The embedded server needs no web UI for a batch run.
+    "PREFECT_SERVER_UI_ENABLED": "false",
     # Our own summary is the output; Prefect's logs only for warnings and errors.
     "PREFECT_LOGGING_LEVEL": "WARNING",
     # Give the embedded server time to start on a slow, cold machine.

@@ -1,0 +1,34 @@
+import unicodedata
+
+import polars as pl
+
+from profile_etl.transforms.authors import explode_authors, is_truncated
+
+
+def _explode(texts: list[str]) -> pl.DataFrame:
+    frame = pl.DataFrame({"entry": list(range(len(texts))), "authors_text": texts})
+    return explode_authors(frame, key=["entry"])
+
+
+def test_positions_and_truncation():
+    out = _explode(["Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.", "Haomin Zhuang, Yihua Zhang, Sijia Liu"])
+    assert out.filter(pl.col("entry") == 0)["name"].to_list() == ["Aochuan Chen", "Yuguang Yao", "Pin-Yu Chen"]
+    assert out.filter(pl.col("entry") == 1)["position"].to_list() == [1, 2, 3]
+    flags = pl.Series(["A B et al.", "A B, C D", "A B et al"]).to_frame("t").select(is_truncated(pl.col("t")))
+    assert flags.to_series().to_list() == [True, False, True]
+
+
+def test_same_person_in_other_unicode_form_case_and_spacing_has_one_id():
+    nfc = "Seán O'Brien"
+    nfd = unicodedata.normalize("NFD", nfc)
+    out = _explode([nfc, f"  {nfd} ", "SEÁN  O'BRIEN", "Sean O'Brien"])
+    ids = out["author_id"].to_list()
+    assert ids[0] == ids[1] == ids[2]
+    assert ids[3] != ids[0]  # a different spelling is a different key
+    assert out["name"].to_list()[1] == nfc  # stored composed
+
+
+def test_stray_whitespace_and_empty_items_are_dropped():
+    out = _explode(["Jane  Doe ,  Ravi Kumar,, Li Wei et al."])
+    assert out["name"].to_list() == ["Jane Doe", "Ravi Kumar", "Li Wei"]
+    assert out["position"].to_list() == [1, 2, 3]

@@ -1,0 +1,80 @@
+import polars as pl
+import pytest
+
+from profile_etl.transforms import patterns
+from profile_etl.transforms.parse import parse_pages
+
+from pagekit import make_docs
+
+
+def _split(line: str) -> tuple[str | None, str | None]:
+    row = pl.DataFrame({"l": [line]}).select(pl.col("l").str.extract_groups(patterns.COMPACT_SPLIT)).item()
+    return row["title"], row["authors"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        (
+            "Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar, Li Wei et al.",
+            "Sparse Tuning for Long Contexts: Methods, Limits, and More",
+            "Jane Doe, Ravi Kumar, Li Wei et al.",
+        ),
+        ("Scaling up DeepZeroJane Doe, Li Wei", "Scaling up DeepZero", "Jane Doe, Li Wei"),
+        ("EipFormer and BadPromptFL for agentsJohn McDonald, Yann LeCun et al.", "EipFormer and BadPromptFL for agents", "John McDonald, Yann LeCun et al."),
+        ("Is attention all you need?Seán O'Brien", "Is attention all you need?", "Seán O'Brien"),
+        ("Models with 3 expertsLudwig van Beethoven, Ana Silva", "Models with 3 experts", "Ludwig van Beethoven, Ana Silva"),
+        ("Deep Learning (revisited)Mei Chen et al.", "Deep Learning (revisited)", "Mei Chen et al."),
+    ],
+)
+def test_compact_split_takes_right_most_point_with_a_full_first_name(line, title, authors):
+    assert _split(line) == (title, authors)
+
+
+def test_compact_split_needs_a_full_name_first():
+    # `Madonna` alone is not a full name, and camel case inside the title is not a split point.
+    assert _split("A study of BadPromptFLMadonna") == (None, None)
+
+
+def _entries(text: str) -> pl.DataFrame:
+    return parse_pages(make_docs([text])).entries
+
+
+def test_full_and_compact_layouts_give_the_same_fields():
+    full = "LGOct 3, 2023Code\nA Title\n\nJane Doe, Li Wei et al.\n\nWe study x.\n"
+    compact = "LGOct 3, 2023Code\nA TitleJane Doe, Li Wei et al.\nWe study x.\n"
+    a, b = _entries(full).row(0, named=True), _entries(compact).row(0, named=True)
+    assert (a["layout"], b["layout"]) == ("full", "compact")
+    for key in ("title", "authors_text", "abstract", "category", "published_on", "has_code", "reason"):
+        assert a[key] == b[key], key
+    assert a["reason"] is None
+
+
+def test_score_category_and_code_marker():
+    row = _entries("89.2CVApr 7\nT\nJane Doe\nAbs.\n").row(0, named=True)
+    assert (row["score"], row["category"], row["has_code"], row["published_year_inferred"]) == (89.2, "CV", False, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("CVFeb 30, 2024\nT\nJane Doe\nAbs.\n", "invalid date 'Feb 30, 2024'"),
+        ("CVJan 5, 2027\nT\nJane Doe\nAbs.\n", "date 'Jan 5, 2027' is after the snapshot date 2026-11-22"),
+        ("QQJan 5, 2024\nT\nJane Doe\nAbs.\n", "unknown category code 'QQ'"),
+        ("lgJan 5, 2024\nT\nJane Doe\nAbs.\n", "malformed meta line 'lgJan 5, 2024' (expected e.g. 'LGApr 7, 2024')"),
+        ("LGJan 5, 2024\n", "entry has only a meta line (no title, authors or abstract)"),
+        ("LGJan 5, 2024\nT\n\nJane Doe, Li Wei\n", "entry has no abstract"),
+        ("LGJan 5, 2024\nA TitleJane Doe, Li Wei\n", "entry has no abstract"),
+        ("LGJan 5, 2024\nA title\n\nWe study things here.\n", "entry has no authors"),
+        ("LGJan 5, 2024\nJane Doe, Li Wei et al.\nWe study things here.\n", "entry has no title"),
+    ],
+)
+def test_bad_entries_get_a_specific_reason(text, reason):
+    assert _entries(text)["reason"].to_list() == [reason]
+
+
+def test_lines_after_a_complete_entry_are_quarantined_one_by_one():
+    parsed = parse_pages(make_docs(["LGJan 5, 2024\nT\nJane Doe\nAbs.\nstray one\nstray two\n"]))
+    stray = parsed.records.filter(pl.col("kind") == "stray").sort("record_line")
+    assert stray["record_line"].to_list() == [5, 6]
+    assert parsed.entries["reason"].to_list() == [None]

@@ -1,0 +1,56 @@
+import polars as pl
+import pytest
+
+from profile_etl.transforms.header import classify_header_lines, header_fields
+
+
+def _header(lines: list[str]) -> tuple[dict, pl.DataFrame]:
+    frame = pl.DataFrame({"doc_id": [0] * len(lines), "line_no": list(range(1, len(lines) + 1)), "text": lines})
+    classified = classify_header_lines(frame.lazy()).collect()
+    fields = header_fields(classified.lazy()).collect()
+    return (fields.row(0, named=True) if fields.height else {}), classified
+
+
+def test_full_header_glued_labels():
+    fields, classified = _header(["Yihua Zhang", "LG", "h-index42", "42papers", "1,928citations", "Novelty58%", "AI Score66", "42 Papers"])
+    assert classified["reason"].null_count() == classified.height
+    assert fields["name"] == "Yihua Zhang"
+    assert fields["primary_category"] == "LG"
+    assert (fields["h_index"], fields["paper_count"], fields["citations"]) == (42, 42, 1928)
+    assert (fields["novelty_pct"], fields["ai_score"]) == (58.0, 66.0)
+    assert fields["stated_listed_papers"] == 42
+    assert fields["citations_line"] == 5
+
+
+def test_spaces_between_label_and_number_and_thousands():
+    fields, _ = _header(["Ana Silva", "h-index 7", "1,204 papers", "12,345,678 citations", "Novelty 5 %", "AI Score 70.5", "1,204 Papers"])
+    assert fields["h_index"] == 7
+    assert fields["paper_count"] == 1204
+    assert fields["citations"] == 12_345_678
+    assert fields["novelty_pct"] == 5.0
+    assert fields["ai_score"] == 70.5
+    assert fields["stated_listed_papers"] == 1204
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("h-index", "header field 'h-index' has no number"),
+        ("citations", "header field 'citations' has no number"),
+        ("h-indexN/A", "header field 'h-index' has no number"),
+        ("Novelty%", "header field 'novelty' has no number"),
+        ("??? something odd ???", "unrecognized header line (not a name, category or metric)"),
+    ],
+)
+def test_garbled_lines_are_quarantined_and_the_rest_loads(line, reason):
+    fields, classified = _header(["Jane Doe", line, "h-index 3"] if "h-index" not in line else ["Jane Doe", line, "5citations"])
+    bad = classified.filter(pl.col("reason").is_not_null())
+    assert bad["text"].to_list() == [line]
+    assert bad["reason"].to_list() == [reason]
+    assert fields["name"] == "Jane Doe"
+
+
+def test_duplicate_field_keeps_the_first():
+    fields, classified = _header(["Jane Doe", "h-index4", "h-index9"])
+    assert fields["h_index"] == 4
+    assert classified.filter(pl.col("reason").is_not_null())["reason"].to_list() == ["duplicate header field 'h_index'"]

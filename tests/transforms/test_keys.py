@@ -1,0 +1,21 @@
+import unicodedata
+
+import polars as pl
+
+from profile_etl.transforms.keys import stable_ids, title_key
+
+
+def test_title_key_ignores_case_spacing_punctuation_and_unicode_form():
+    titles = ["Café: A Study!", unicodedata.normalize("NFD", "cafe\u0301 a  study"), "CAFÉ — a study", "Cafe a study"]
+    keys = pl.DataFrame({"t": titles}).select(title_key(pl.col("t"))).to_series().to_list()
+    assert keys[0] == keys[1] == keys[2] == "caféastudy"
+    assert keys[3] != keys[0]
+
+
+def test_stable_ids_are_deterministic_and_distinct():
+    first = stable_ids(pl.Series(["a", "b", "a", None])).to_list()
+    again = stable_ids(pl.Series(["b", "a"])).to_list()
+    assert first[0] == first[2] == again[1]
+    assert first[1] == again[0] != first[0]
+    assert first[3] is None
+    assert all(len(x) == 16 for x in first[:3])

@@ -1,0 +1,9 @@
+import polars as pl
+
+from profile_etl.transforms.latex import plain_text
+
+
+def test_common_markup_is_rendered_as_text():
+    raw = r"We get \(>90\%\) accuracy, \ie a \textbf{large} gain over ``prior'' work \url{https://x.org}."
+    out = pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
+    assert out == "We get >90% accuracy, i.e. a large gain over \u201cprior\u201d work https://x.org."

@@ -1,0 +1,31 @@
+import polars as pl
+import pytest
+
+from profile_etl.transforms.urls import code_url, extract_urls
+
+
+def _code_url(abstract: str, has_code: bool) -> str | None:
+    frame = pl.DataFrame({"abstract": [abstract], "has_code": [has_code]})
+    return frame.select(code_url(extract_urls(pl.col("abstract")), pl.col("has_code"))).item()
+
+
+@pytest.mark.parametrize(
+    ("abstract", "has_code", "expected"),
+    [
+        ("Code at https://github.com/a/b.", False, "https://github.com/a/b"),
+        (r"See \url{https://gitlab.com/x/y}.", False, "https://gitlab.com/x/y"),
+        ("Data https://example.org/d, code https://huggingface.co/m/n).", False, "https://huggingface.co/m/n"),
+        ("Project page https://example.org/p.", True, "https://example.org/p"),
+        ("Project page https://example.org/p.", False, None),
+        ("No link here.", True, None),
+        ("Models (https://bitbucket.org/t/r), and more", False, "https://bitbucket.org/t/r"),
+        ("fake host https://github.com.evil.io/x and https://example.org", True, "https://github.com.evil.io/x"),
+    ],
+)
+def test_code_url_rule(abstract, has_code, expected):
+    assert _code_url(abstract, has_code) == expected
+
+
+def test_all_urls_in_order_with_trailing_punctuation_removed():
+    frame = pl.DataFrame({"a": [r"A https://a.org/x, then \url{https://b.org/y}. End https://c.org)."]})
+    assert frame.select(extract_urls(pl.col("a"))).item().to_list() == ["https://a.org/x", "https://b.org/y", "https://c.org"]
