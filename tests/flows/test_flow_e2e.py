@@ -1,0 +1,154 @@
+"""The real Prefect flow into a temporary DuckDB file: the contract, re-runs, failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pagekit import SEED_AS_OF
+from profile_etl.flows.pipeline import profile_etl_flow
+from profile_etl.schemas.core import CORE_MODELS
+from profile_etl.settings import SAMPLE_DIR
+from warehouse_kit import CONTRACT, query, table_checksums
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _run(paths: list[Path], warehouse: Path, **kwargs) -> dict:
+    return profile_etl_flow(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=SEED_AS_OF, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def seed_warehouse(tmp_path_factory, seed_page, prefect_harness) -> Path:
+    inputs = tmp_path_factory.mktemp("inputs")
+    shutil.copy(seed_page, inputs / seed_page.name)
+    for sample in SAMPLE_DIR.glob("*.txt"):
+        shutil.copy(sample, inputs / sample.name)
+    warehouse = tmp_path_factory.mktemp("wh") / "profiles.duckdb"
+    summary = _run([inputs], warehouse)
+    assert summary["n_files_loaded"] == 1 + len(list(SAMPLE_DIR.glob("*.txt")))
+    return warehouse
+
+
+def test_contract_tables_and_columns_exist(seed_warehouse):
+    columns = query(seed_warehouse, "select table_schema || '.' || table_name as t, column_name as c from information_schema.columns")
+    for table, expected in CONTRACT.items():
+        present = set(columns.filter(pl.col("t") == table)["c"])
+        assert set(expected) <= present, (table, set(expected) - present)
+
+
+def test_core_tables_pass_their_pandera_models(seed_warehouse):
+    for table, model in CORE_MODELS.items():
+        model.validate(query(seed_warehouse, f"select * from {table}"), lazy=True)
+
+
+def test_seed_page_acceptance(seed_warehouse):
+    researcher = query(seed_warehouse, "select * from core.researchers where name = 'Yihua Zhang'")
+    assert researcher.height == 1
+    assert researcher["primary_category"].item() == "LG"
+    assert researcher["name_inferred"].item() is False
+    rid = researcher["researcher_id"].item()
+    snap = query(seed_warehouse, "select * from core.profile_snapshots where researcher_id = ?", [rid]).row(0, named=True)
+    assert (snap["h_index"], snap["paper_count"], snap["citations"]) == (42, 42, 1928)
+    assert (snap["novelty_pct"], snap["ai_score"], snap["listed_papers"]) == (58, 66, 42)
+    assert snap["as_of"] == SEED_AS_OF
+    papers = query(
+        seed_warehouse,
+        "select p.* from core.papers p join core.profile_papers pp using (paper_id) where pp.researcher_id = ?",
+        [rid],
+    )
+    assert papers.height == 42
+    assert papers["has_code"].sum() == 19
+    assert papers["published_year_inferred"].sum() == 4
+    visual = papers.filter(pl.col("title") == "Visual prompting reimagined: The power of the Activation Prompts").row(0, named=True)
+    assert (visual["category"], str(visual["published_on"])) == ("CV", "2026-04-07")
+    score = query(seed_warehouse, "select score from core.profile_papers where paper_id = ?", [visual["paper_id"]]).item()
+    assert score == 89.2
+    owner_links = query(seed_warehouse, "select * from core.paper_authors where author_id = ?", [rid])
+    assert owner_links.height == 42
+    assert owner_links["position"].null_count() == 4
+    pilot = query(
+        seed_warehouse,
+        """select a.name, pa.position, p.authors_truncated from core.papers p
+           join core.paper_authors pa using (paper_id) join core.authors a using (author_id)
+           where p.title = 'A Pilot Study of Query-Free Adversarial Attack against Stable Diffusion'
+           order by pa.position""",
+    )
+    assert pilot["name"].to_list() == ["Haomin Zhuang", "Yihua Zhang", "Sijia Liu"]
+    assert pilot["authors_truncated"].to_list() == [False] * 3
+    pruning = papers.filter(pl.col("title").str.starts_with("Pruning then Reweighting"))
+    assert pruning["code_url"].item() == "https://github.com/Yeez-lee/Data-Selection-and-Reweighting-for-Diffusion-Models"
+    categories = query(seed_warehouse, "select * from core.categories order by code")
+    lg = categories.filter(pl.col("code") == "LG").row(0, named=True)
+    assert (lg["arxiv_id"], lg["name"]) == ("cs.LG", "Machine Learning")
+    assert categories.filter(pl.col("code") == "ML")["arxiv_id"].to_list() in ([], ["stat.ML"])
+
+
+def test_warehouse_invariants(seed_warehouse):
+    for table, key in {
+        "core.researchers": "researcher_id", "core.papers": "paper_id", "core.authors": "author_id",
+        "core.paper_authors": "paper_id, author_id", "core.profile_papers": "researcher_id, paper_id, as_of",
+        "core.profile_snapshots": "researcher_id, as_of", "core.categories": "code",
+    }.items():
+        dupes = query(seed_warehouse, f"select {key}, count(*) n from {table} group by all having n > 1")
+        assert dupes.is_empty(), table
+    orphans = query(seed_warehouse, "select * from core.paper_authors where paper_id not in (select paper_id from core.papers) or author_id not in (select author_id from core.authors)")
+    assert orphans.is_empty()
+    orphans = query(seed_warehouse, "select * from core.profile_papers where paper_id not in (select paper_id from core.papers) or researcher_id not in (select researcher_id from core.researchers)")
+    assert orphans.is_empty()
+    accounting = query(seed_warehouse, "select * from meta.source_files where n_lines <> n_separator_lines + n_loaded_lines + n_quarantined_lines")
+    assert accounting.is_empty()
+
+
+def test_second_run_changes_no_row(seed_warehouse):
+    before = table_checksums(seed_warehouse)
+    inputs = Path(query(seed_warehouse, "select min(path) p from meta.source_files")["p"].item()).parent
+    summary = _run([inputs], seed_warehouse)
+    assert summary["n_files_skipped"] == summary["n_files_offered"] > 0
+    assert summary["n_files_loaded"] == 0
+    assert table_checksums(seed_warehouse) == before
+    refreshed = _run([inputs], seed_warehouse, full_refresh=True)
+    assert refreshed["n_files_loaded"] == refreshed["n_files_offered"]
+    after = table_checksums(seed_warehouse)
+    assert {k: v for k, v in after.items() if k != "quarantine.records"} == {
+        k: v for k, v in before.items() if k != "quarantine.records"
+    }
+
+
+def test_changed_content_replaces_the_old_rows(tmp_path):
+    page = tmp_path / "in" / "p.txt"
+    page.parent.mkdir()
+    page.write_text("Jane Doe\nh-index 3\nLGJan 5, 2024\nOld title\nJane Doe\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    _run([page.parent], warehouse)
+    page.write_text("Jane Doe\nh-index 4\nLGJan 5, 2024\nNew title\nJane Doe\nA.\n", encoding="utf-8")
+    _run([page.parent], warehouse)
+    assert query(warehouse, "select title from core.papers")["title"].to_list() == ["New title"]
+    assert query(warehouse, "select h_index from core.profile_snapshots")["h_index"].to_list() == [4]
+    assert query(warehouse, "select count(*) n from meta.source_files where is_current")["n"].item() == 1
+
+
+def test_failed_load_leaves_the_warehouse_as_it_was(tmp_path, monkeypatch):
+    from profile_etl.warehouse import load
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("Jane Doe\nLGJan 5, 2024\nA title\nJane Doe\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    _run([inputs], warehouse)
+    before = table_checksums(warehouse)
+    (inputs / "b.txt").write_text("Li Wei\nLGJan 6, 2024\nAnother\nLi Wei\nB.\n", encoding="utf-8")
+
+    def explode(con):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(load, "rebuild_core", explode)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        _run([inputs], warehouse)
+    assert table_checksums(warehouse) == before
+    runs = query(warehouse, "select status, message from meta.runs order by started_at")
+    assert runs["status"].to_list() == ["completed", "failed"]
+    assert "disk on fire" in runs["message"].to_list()[-1]

@@ -1,0 +1,112 @@
+"""process_pages on hand-written pages that exercise every variation of the format."""
+
+import datetime as dt
+import unicodedata
+
+import polars as pl
+
+from pagekit import make_docs
+from profile_etl.transforms.pipeline import process_pages
+
+COMPACT_HEADERLESS = (
+    "72.0LGApr 18\n"
+    "Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar, Li Wei et al.\n"
+    "We study sparse tuning. Code: \\url{https://github.com/jd/sparse}.\n"
+    "CVMar 3, 2024Code\n"
+    "Scaling up DeepZeroRavi Kumar, Mei Chen\n"
+    "We scale \\textbf{DeepZero}, \\ie zeroth order. See https://example.org/p.\n"
+    "CLJan 9, 2025\n"
+    "EipFormer: why?Li Wei, Seán O'Brien et al.\n"
+    "An abstract with ``quotes''.\n"
+    "ROJun 1, 2023\n"
+    "Robots for allRavi Kumar\n"
+    "Short abstract."
+)
+
+FULL_WITH_HEADER = (
+    "\ufeffMaría José García\r\n\r\nCV\r\nh-index 12\r\n1,204papers\r\n3,456 citations\r\n"
+    "Novelty 58 %\r\nAI Score66\r\n\r\n2 Papers\r\n\r\n"
+    "CVNov 21, 2022Code\r\nA Title\r\n\r\nAna Silva, Mei Chen et al.\r\n\r\nAbstract https://gitlab.com/a/b).\r\n\r\n"
+    "91.5LGMay 15\r\nSecond Title\r\n\r\nMaría José García, Ana Silva\r\n\r\nAnother abstract.\r\n"
+)
+
+
+def test_headerless_compact_page_infers_its_owner():
+    batch = process_pages(make_docs([COMPACT_HEADERLESS]))
+    page = batch.pages.row(0, named=True)
+    assert page["name"] == "Ravi Kumar"  # on 3 of 4 entries; Li Wei on 2 is no majority
+    assert page["name_inferred"] is True
+    assert page["layout"] == "compact"
+    assert batch.quarantine.is_empty()
+    entries = batch.entries.sort("line_no")
+    assert entries["title"].to_list() == [
+        "Sparse Tuning for Long Contexts: Methods, Limits, and More",
+        "Scaling up DeepZero",
+        "EipFormer: why?",
+        "Robots for all",
+    ]
+    assert entries["code_url"].to_list() == ["https://github.com/jd/sparse", "https://example.org/p", None, None]
+    assert entries["published_on"].to_list() == [dt.date(2026, 4, 18), dt.date(2024, 3, 3), dt.date(2025, 1, 9), dt.date(2023, 6, 1)]
+    assert entries["score"].to_list() == [72.0, None, None, None]
+    plain = entries["abstract_plain"].to_list()
+    assert "i.e. zeroth order" in plain[1] and "\\textbf" not in plain[1]
+
+
+def test_owner_hidden_in_et_al_gets_a_null_position():
+    batch = process_pages(make_docs([COMPACT_HEADERLESS]))
+    owner_id = batch.pages["researcher_id"].item()
+    owner_rows = batch.entry_authors.filter(pl.col("author_id") == owner_id)
+    assert owner_rows.height == 4  # an author of every paper on the page
+    assert owner_rows["position"].null_count() == 1
+
+
+def test_bom_crlf_unicode_name_and_spaced_metrics():
+    nfd_page = unicodedata.normalize("NFD", FULL_WITH_HEADER)
+    batch = process_pages(make_docs([FULL_WITH_HEADER, nfd_page]))
+    pages = batch.pages.sort("doc_id")
+    assert pages["name"].to_list() == ["María José García"] * 2
+    assert pages["researcher_id"].n_unique() == 1
+    first = pages.row(0, named=True)
+    assert (first["h_index"], first["paper_count"], first["citations"]) == (12, 1204, 3456)
+    assert (first["novelty_pct"], first["ai_score"], first["stated_listed_papers"]) == (58.0, 66.0, 2)
+    assert batch.quarantine.is_empty()
+    assert batch.entries.filter(pl.col("doc_id") == 0)["code_url"].to_list() == ["https://gitlab.com/a/b", None]
+    assert batch.entries["paper_id"].n_unique() == 2  # same titles in both forms -> same ids
+
+
+def test_page_without_any_majority_author_loads_without_owner():
+    text = "LGJan 5, 2024\nT one\nJane Doe\nA.\nLGJan 6, 2024\nT two\nLi Wei\nB.\n"
+    batch = process_pages(make_docs([text]))
+    assert batch.pages["researcher_id"].to_list() == [None]
+    assert batch.entries.height == 2
+
+
+def test_bad_records_are_quarantined_and_good_ones_still_load():
+    text = (
+        "Jane Doe\nh-index\nNovelty150%\n5citations\n"
+        "LGFeb 30, 2024\nBad date\nJane Doe\nA.\n"
+        "LGJan 5, 2024\nGood\nJane Doe\nB.\n"
+        "LGJan 6, 2024\ngood\nJane Doe\nDuplicate of Good (same title up to case).\n"
+        "LGJan 7, 2024\nRobert'); DROP TABLE papers;--\nJane Doe\nC.\n"
+    )
+    batch = process_pages(make_docs([text]))
+    reasons = dict(zip(batch.quarantine["line_no"].to_list(), batch.quarantine["reason"].to_list(), strict=True))
+    assert reasons == {
+        2: "header field 'h-index' has no number",
+        3: "novelty_pct failed check less_than_or_equal_to(100): 150.0",
+        5: "invalid date 'Feb 30, 2024'",
+        13: "duplicate entry: same paper as the entry at line 9",
+    }
+    assert batch.entries["title"].to_list() == ["Good", "Robert'); DROP TABLE papers;--"]
+    page = batch.pages.row(0, named=True)
+    assert (page["citations"], page["novelty_pct"], page["h_index"]) == (5, None, None)
+    acc = batch.accounting.row(0, named=True)
+    assert acc["n_lines"] == 20
+    assert acc["n_quarantined_lines"] == 1 + 1 + 4 + 4
+    assert acc["n_loaded_lines"] == 2 + 8
+
+
+def test_empty_and_blank_files_are_quarantined_as_files():
+    batch = process_pages(make_docs(["", "\n\n  \n"]))
+    assert batch.quarantine.sort("doc_id")["reason"].to_list() == ["file is empty", "file has only blank lines"]
+    assert batch.accounting.sort("doc_id")["n_separator_lines"].to_list() == [0, 3]
