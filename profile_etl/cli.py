@@ -61,7 +61,12 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
         if not path.exists():
             _fail(f"input path does not exist: {path}")
     target = warehouse or settings.warehouse
+    if warehouse is None and target == type(settings)().model_fields["warehouse"].default:
+        target.parent.mkdir(parents=True, exist_ok=True)  # the default location may be created
     try:
+        from .warehouse.connection import check_writable
+
+        check_writable(target)
         summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh)
     except (InputError, WarehouseError) as error:
         _fail(str(error))
@@ -129,7 +134,8 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
-def sql(query: str, warehouse: Path | None) -> None:
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table (for pipes and scripts).")
+def sql(query: str, warehouse: Path | None, as_csv: bool) -> None:
     """Run QUERY on a read-only connection and print the result as a table."""
     import duckdb
     from rich.console import Console
@@ -148,6 +154,13 @@ def sql(query: str, warehouse: Path | None) -> None:
         _fail(str(error))
     except duckdb.Error as error:
         _fail(str(error).splitlines()[0])
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
     table = Table(*columns)
     for row in rows:
         table.add_row(*("NULL" if v is None else str(v) for v in row))

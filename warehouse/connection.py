@@ -7,6 +7,7 @@ clear message; readers open read-only with access to anything outside the wareho
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,6 +80,27 @@ def _describe(error: duckdb.Error, path: Path) -> str:
     if "Permission denied" in message or "Read-only file system" in message:
         return f"warehouse is not writable: {path} ({message})"
     return f"cannot open warehouse {path}: {message}"
+
+
+def check_writable(path: Path) -> None:
+    """Fail fast, before any work, when the warehouse cannot be used for writing.
+
+    A file locked by a running writer is fine here: the run will wait for it.
+    """
+    path = Path(path)
+    _check_writable_location(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not os.access(parent, os.W_OK):
+        raise WarehouseError(f"warehouse directory is not writable: {parent}")
+    if not path.exists():
+        return
+    if not os.access(path, os.W_OK):
+        raise WarehouseError(f"warehouse is not writable: {path}")
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as error:
+        if not _is_lock_error(error):
+            raise WarehouseError(_describe(error, path)) from error
 
 
 @contextmanager

@@ -1,0 +1,101 @@
+"""The command line as a user meets it: real processes, real exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "profile_etl.cli"]
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    warehouse = tmp_path_factory.mktemp("cli") / "w.duckdb"
+    return warehouse, _cli("run", "--warehouse", str(warehouse), "--as-of", "2026-11-22")
+
+
+def test_run_on_the_bundled_sample_prints_a_clean_summary(sample_warehouse):
+    warehouse, result = sample_warehouse
+    assert result.returncode == 0, result.stderr
+    for label in ("files loaded", "researchers", "papers", "authors", "quarantined records"):
+        assert label in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "ERROR" not in result.stderr and "database is locked" not in result.stderr
+    assert warehouse.is_file()
+
+
+def test_sql_prints_query_results(sample_warehouse):
+    warehouse, _ = sample_warehouse
+    result = _cli("sql", "select count(*) as n_researchers from core.researchers", "--warehouse", str(warehouse), "--csv")
+    assert result.returncode == 0, result.stderr
+    header, value = result.stdout.strip().splitlines()
+    assert header == "n_researchers" and int(value) > 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "drop table core.papers",
+        "copy core.papers to '{tmp}/leak.csv'",
+        "select * from read_text('/etc/passwd')",
+        "insert into core.authors values ('x', 'y')",
+    ],
+)
+def test_sql_is_read_only(sample_warehouse, tmp_path, statement):
+    warehouse, _ = sample_warehouse
+    result = _cli("sql", statement.format(tmp=tmp_path), "--warehouse", str(warehouse))
+    assert result.returncode == 2
+    assert result.stderr.startswith("profile-etl: error:")
+    assert not (tmp_path / "leak.csv").exists()
+    assert _cli("sql", "select count(*) from core.papers", "--warehouse", str(warehouse)).returncode == 0
+
+
+def _one_line_error(result: subprocess.CompletedProcess, text: str) -> None:
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("profile-etl: error:") and text in lines[0]
+
+
+def test_missing_input_path(tmp_path):
+    _one_line_error(_cli("run", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")), "input path does not exist")
+
+
+def test_warehouse_in_missing_directory(tmp_path):
+    _one_line_error(_cli("run", "--warehouse", str(tmp_path / "no" / "w.duckdb")), "warehouse directory does not exist")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories; see the check_writable unit test")
+def test_warehouse_in_read_only_directory(tmp_path):
+    locked = tmp_path / "ro"
+    locked.mkdir(mode=0o555)
+    try:
+        _one_line_error(_cli("run", "--warehouse", str(locked / "w.duckdb")), "not writable")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_warehouse_that_is_not_duckdb(tmp_path):
+    bogus = tmp_path / "w.duckdb"
+    bogus.write_text("not a database")
+    _one_line_error(_cli("run", "--warehouse", str(bogus)), "not a DuckDB database")
+
+
+def test_as_of_that_is_not_a_date(tmp_path):
+    result = _cli("run", "--as-of", "2026-02-30", "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert "'2026-02-30' is not a date" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sql_on_missing_warehouse(tmp_path):
+    _one_line_error(_cli("sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb")), "warehouse not found")
