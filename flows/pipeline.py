@@ -20,7 +20,7 @@ from ..settings import get_settings
 from ..transforms.pipeline import PageBatch, process_pages
 from ..warehouse import load
 from ..warehouse.connection import open_writer
-from .sources import ReadResult, discover, read_files
+from .sources import ACCOUNTING, ReadResult, discover, read_files
 
 ProgressHook = Callable[[int, int], None]
 # Set by the CLI to draw a progress bar; flows started elsewhere (a deployment) log instead.
@@ -43,9 +43,12 @@ def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch) -> dict[str
     """Attach file identity to the batch's frames, in the staging tables' shapes."""
     keys = read.docs.select("doc_id", "file_sha256", "source_path")
     layout = batch.pages.select("file_sha256", "layout")
+    accounting = batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path")
     files = (
         read.files.join(layout, on="file_sha256", how="left")
-        .join(batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path"), on="file_sha256", how="left")
+        .join(accounting, on="file_sha256", how="left", suffix="_parsed")
+        .with_columns(pl.coalesce(c, f"{c}_parsed").alias(c) for c in ACCOUNTING)
+        .drop(f"{c}_parsed" for c in ACCOUNTING)
         .with_columns(
             first_seen_at=pl.lit(dt.datetime.now(dt.UTC)),
             last_run_id=pl.lit(run_id),
@@ -53,8 +56,7 @@ def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch) -> dict[str
         )
     )
     parse_quarantine = batch.quarantine.join(keys, on="doc_id").drop("doc_id")
-    read_quarantine = read.failures.with_columns(n_lines=pl.lit(0, pl.Int64), raw_text=pl.lit(None, pl.String),
-                                                 stage=pl.lit("read"))
+    read_quarantine = read.failures.with_columns(raw_text=pl.lit(None, pl.String), stage=pl.lit("read"))
     quarantine = pl.concat([parse_quarantine, read_quarantine], how="diagonal_relaxed").with_columns(
         run_id=pl.lit(run_id)
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 READ_ATTEMPTS = 3
+ACCOUNTING = ("n_lines", "n_separator_lines", "n_loaded_lines", "n_quarantined_lines")
 READ_BACKOFF_S = 0.2
 
 
@@ -61,6 +62,14 @@ def _read_bytes(path: Path) -> bytes:
     raise AssertionError("unreachable")
 
 
+def _count_lines(data: bytes) -> int:
+    """Lines in raw bytes, counted as the parser counts them in text."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body:
+        return 0
+    return (body[:-1] if body.endswith(b"\n") else body).count(b"\n") + 1
+
+
 def _decode_error(data: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
     line_no = data.count(b"\n", 0, error.start) + 1
     byte = data[error.start]
@@ -83,7 +92,7 @@ def read_files(
             stat = path.stat()
         except OSError as error:
             failures.append({"source_path": name, "file_sha256": None, "line_no": None,
-                             "reason": f"cannot read file: {error.strerror or error}"})
+                             "reason": f"cannot read file: {error.strerror or error}", "n_lines": 0})
             continue
         sha = hashlib.sha256(data).hexdigest()
         page_as_of = as_of or dt.date.fromtimestamp(stat.st_mtime)
@@ -97,8 +106,11 @@ def read_files(
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line_no, reason = _decode_error(data, error)
-            files.append(row | {"status": "failed", "reason": reason})
-            failures.append({"source_path": name, "file_sha256": sha, "line_no": line_no, "reason": reason})
+            n_lines = _count_lines(data)
+            files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,
+                                "n_loaded_lines": 0, "n_quarantined_lines": n_lines})
+            failures.append({"source_path": name, "file_sha256": sha, "line_no": line_no, "reason": reason,
+                             "n_lines": n_lines})
             continue
         files.append(row)
         docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
@@ -107,7 +119,8 @@ def read_files(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String}),
         files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
-                                          "as_of": pl.Date, "status": pl.String, "reason": pl.String}),
+                                          "as_of": pl.Date, "status": pl.String, "reason": pl.String,
+                                          **dict.fromkeys(ACCOUNTING, pl.Int64)}),
         failures=pl.DataFrame(failures, schema={"source_path": pl.String, "file_sha256": pl.String,
-                                                "line_no": pl.Int64, "reason": pl.String}),
+                                                "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
     )
