@@ -15,12 +15,14 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
 
 from ..settings import get_settings
 from ..transforms.pipeline import PageBatch, process_pages
 from ..warehouse import load
 from ..warehouse.connection import open_writer
-from .sources import ACCOUNTING, ReadResult, discover, read_files
+from ..warehouse.errors import WarehouseError
+from .sources import ACCOUNTING, InputError, ReadResult, discover, read_files
 
 ProgressHook = Callable[[int, int], None]
 # Set by the CLI to draw a progress bar; flows started elsewhere (a deployment) log instead.
@@ -134,9 +136,13 @@ def profile_etl_flow(
     """Load researcher-profile pages into the DuckDB warehouse."""
     settings = get_settings()
     chosen = [Path(p) for p in paths] if paths else [settings.sample_dir]
-    summary = run_pipeline(
-        chosen, Path(warehouse) if warehouse else settings.warehouse, as_of, batch_size, full_refresh
-    )
+    try:
+        summary = run_pipeline(
+            chosen, Path(warehouse) if warehouse else settings.warehouse, as_of, batch_size, full_refresh
+        )
+    except (InputError, WarehouseError) as error:
+        # A problem the user can fix: fail the run with the message, not a traceback.
+        return Failed(message=str(error))
     logger = get_run_logger()
     logger.info("run %s: %s", summary["run_id"], summary)
     return summary

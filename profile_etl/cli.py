@@ -77,15 +77,28 @@ def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dic
     from rich.progress import Progress
 
     from .flows.pipeline import PROGRESS, profile_etl_flow
+    from .flows.sources import InputError
+    from .warehouse.errors import WarehouseError
 
     args = dict(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=as_of,
                 batch_size=batch_size, full_refresh=full_refresh)
+    def run_flow() -> dict:
+        state = profile_etl_flow(**args, return_state=True)
+        if state.is_failed():
+            try:
+                state.result()
+            except (WarehouseError, InputError):
+                raise
+            except Exception as error:  # noqa: BLE001 - report the run's own message
+                raise WarehouseError(state.message or str(error)) from error
+        return state.result()
+
     if not sys.stderr.isatty():
         def log_line(done: int, total: int) -> None:
             click.echo(f"batch {done}/{total} loaded", err=True)
         token = PROGRESS.set(log_line)
         try:
-            return profile_etl_flow(**args)
+            return run_flow()
         finally:
             PROGRESS.reset(token)
     with Progress(transient=True) as bar:
@@ -96,7 +109,7 @@ def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dic
 
         token = PROGRESS.set(advance)
         try:
-            return profile_etl_flow(**args)
+            return run_flow()
         finally:
             PROGRESS.reset(token)
 

@@ -173,6 +173,18 @@ def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
           and file_sha256 not in (select file_sha256 from meta.source_files where is_current)
         """
     )
+    # A content offered under several names is attributed to the first of them by name, so
+    # lineage does not depend on which name arrived first.
+    con.execute(
+        """
+        update staging.pages as p set source_path = f.path
+        from (
+            select file_sha256, min(path) as path from meta.source_files
+            where is_current group by file_sha256
+        ) as f
+        where p.file_sha256 = f.file_sha256 and p.source_path <> f.path
+        """
+    )
 
 
 def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:

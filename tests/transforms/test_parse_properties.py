@@ -220,6 +220,8 @@ def test_line_count_edge_cases():
     expected = [0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 3]
     assert [expected_line_count(t) for t in texts] == expected
     assert_accounted(run(texts), texts, events=False)
+    empty_batch = run([])
+    assert empty_batch.accounting.is_empty() and empty_batch.quarantine.is_empty()
 
 
 # --------------------------------------------------------------------------- 3
