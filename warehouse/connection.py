@@ -59,6 +59,19 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every analytics view from `sql/analytics/<name>.sql` (one view per file).
+
+    Views hold no data, so they are simply replaced each time a writer opens the warehouse:
+    editing a view file and running again is all it takes to change one.
+    """
+    names = []
+    for name in sql_files("analytics"):
+        con.execute(_sql_text("analytics", name))
+        names.append(name.removesuffix(".sql"))
+    return names
+
+
 def _check_writable_location(path: Path) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
@@ -125,6 +138,7 @@ def open_writer(path: Path, lock_timeout_s: float) -> Iterator[duckdb.DuckDBPyCo
     try:
         try:
             apply_migrations(con)
+            apply_views(con)
         except duckdb.Error as error:
             raise WarehouseError(_describe(error, path)) from error
         yield con
