@@ -65,9 +65,11 @@ def test_sigkill_during_load_leaves_the_previous_state(tmp_path):
 
     assert table_checksums(warehouse, CORE) == before
     statuses = query(warehouse, "select status from meta.runs order by started_at")["status"].to_list()
-    assert statuses == ["completed", "running"]  # the killed run is visible as never finished
+    assert statuses == ["completed"]  # the killed run never published anything
 
     assert _run_cli(str(second[0].parent), "--warehouse", str(warehouse)).returncode == 0
+    statuses = query(warehouse, "select status from meta.runs order by started_at")["status"].to_list()
+    assert statuses == ["completed", "abandoned", "completed"]
     dupes = query(warehouse, "select paper_id, count(*) n from core.papers group by all having n > 1")
     assert dupes.is_empty()
     clean = tmp_path / "clean.duckdb"
@@ -116,13 +118,13 @@ def test_two_runs_started_together_both_finish_and_equal_sequential(tmp_path, ha
 
 
 def test_a_run_that_cannot_get_the_lock_gives_up_with_a_clear_message(tmp_path):
-    import duckdb
-
     warehouse = tmp_path / "w.duckdb"
     folder = _write_corpus(tmp_path / "in", 1, seed=3)[0].parent
     assert _run_cli(str(folder), "--warehouse", str(warehouse)).returncode == 0
+    lock = warehouse.with_name(warehouse.name + ".lock")
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(warehouse)!r}); print('held', flush=True); time.sleep(60)"],
+        [sys.executable, "-c", "import fcntl,os,sys,time; fd=os.open(sys.argv[1], os.O_RDWR|os.O_CREAT); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(lock)],
         stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -136,4 +138,3 @@ def test_a_run_that_cannot_get_the_lock_gives_up_with_a_clear_message(tmp_path):
     finally:
         holder.kill()
         holder.wait()
-    del duckdb

@@ -1,14 +1,14 @@
 """Every DuckDB connection the project opens, with its migrations and its locking rules.
 
-DuckDB allows one read-write process or many read-only ones per file. A writer that finds
-the file locked by another run waits (up to `lock_timeout_s`) and then gives up with a
-clear message; readers open read-only with access to anything outside the warehouse off.
+Writers work on a private copy and publish it atomically (`publish.py`), so readers of
+the warehouse never meet a writer's lock; a run that finds another run writing waits (up
+to `lock_timeout_s`) and then gives up with a clear message. Readers open read-only with
+access to anything outside the warehouse switched off.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 
 from .errors import WarehouseError
+from .publish import prepare_work_copy, publish, writer_lock
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
-_POLL_S = 0.2
 
 
 def _sql_text(folder: str, name: str) -> str:
@@ -118,32 +118,36 @@ def check_writable(path: Path) -> None:
 
 @contextmanager
 def open_writer(path: Path, lock_timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection with migrations applied; waits for another writer's lock."""
+    """A read-write connection to the writer's copy, with migrations and views applied.
+
+    Waits for another run's lock; on leaving, checkpoints, closes and publishes the copy
+    (see `publish.py`), also after a failed run so that its record in meta.runs is visible.
+    """
     path = Path(path)
     _check_writable_location(path)
-    deadline = time.monotonic() + lock_timeout_s
-    while True:
+    with writer_lock(path, lock_timeout_s):
+        work = prepare_work_copy(path)
         try:
-            con = duckdb.connect(str(path))
-            break
-        except duckdb.Error as error:
-            if not _is_lock_error(error):
-                raise WarehouseError(_describe(error, path)) from error
-            if time.monotonic() >= deadline:
-                raise WarehouseError(
-                    f"warehouse {path} is locked by another process; gave up after {lock_timeout_s:g}s "
-                    "(raise PROFILE_ETL_LOCK_TIMEOUT_S to wait longer)"
-                ) from error
-            time.sleep(_POLL_S)
-    try:
-        try:
-            apply_migrations(con)
-            apply_views(con)
+            con = duckdb.connect(str(work))
         except duckdb.Error as error:
             raise WarehouseError(_describe(error, path)) from error
-        yield con
-    finally:
-        con.close()
+        closed = False
+        try:
+            try:
+                apply_migrations(con)
+                apply_views(con)
+            except duckdb.Error as error:
+                raise WarehouseError(_describe(error, path)) from error
+            yield con
+        finally:
+            try:
+                con.execute("checkpoint")
+                con.close()
+                closed = True
+            except duckdb.Error:
+                con.close()
+            if closed:
+                publish(path)
 
 
 @contextmanager

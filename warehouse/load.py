@@ -60,7 +60,17 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date | None) -> None:
-    """Record the run as running (committed at once, so a failed run stays visible)."""
+    """Record the run as running (committed at once, so a failed run stays visible).
+
+    Runs still marked running belong to processes that died: the caller holds the lock.
+    """
+    con.execute(
+        """
+        update meta.runs set status = 'abandoned', finished_at = now(),
+            message = 'the process ended before the run finished; nothing of it was loaded'
+        where status = 'running'
+        """
+    )
     con.execute(
         "insert into meta.runs (run_id, started_at, status, as_of) values (?, now(), 'running', ?)",
         [run_id, as_of],

@@ -25,16 +25,26 @@ def test_migrations_apply_once(tmp_path):
 def test_writer_waits_then_gives_up_with_a_clear_message(tmp_path):
     path = tmp_path / "w.duckdb"
     with open_writer(path, lock_timeout_s=1):
-        pass
-    # A second connection in the same process with another configuration stands in for a
-    # lock held elsewhere; the cross-process case is tested with real processes in the CLI tests.
-    holder = duckdb.connect(str(path), read_only=True)
-    try:
-        with pytest.raises(WarehouseError):
+        with pytest.raises(WarehouseError, match="is locked by another process; gave up after 0.5s"):
             with open_writer(path, lock_timeout_s=0.5):
                 pass
+
+
+def test_writer_publishes_atomically_and_readers_do_not_block_it(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+    reader = duckdb.connect(str(path), read_only=True)  # a BI tool holding the warehouse open
+    try:
+        with open_writer(path, lock_timeout_s=1) as con:
+            con.execute("insert into core.t values (2)")
+            assert not path.with_name("w.duckdb.work").samefile(path)
+        # The open reader still sees the state it opened; a new reader sees the new one.
+        assert reader.execute("select count(*) from core.t").fetchone() == (1,)
     finally:
-        holder.close()
+        reader.close()
+    with open_reader(path) as fresh:
+        assert fresh.execute("select count(*) from core.t").fetchone() == (2,)
 
 
 def test_reader_cannot_reach_outside_files(tmp_path):

@@ -1,0 +1,93 @@
+"""Readers never wait for writers: runs write a private copy and publish it atomically.
+
+DuckDB lets one process write a file *or* many read it, never both, so a BI tool that
+holds the warehouse open would block a scheduled run (and the run would lock the tool
+out). Instead a run writes `<warehouse>.work`, commits, checkpoints, copies it to a
+temporary file beside the warehouse and renames that over the warehouse. A rename is
+atomic: a reader opens either the previous complete state or the new one, and a reader
+that already has the file open keeps reading the state it opened. Writers serialise on
+an advisory lock (`<warehouse>.lock`) held from the start of a run to its publication.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import WarehouseError
+
+_POLL_S = 0.2
+
+
+def work_path(published: Path) -> Path:
+    """The writer's private copy of the warehouse."""
+    return published.with_name(published.name + ".work")
+
+
+def lock_path(published: Path) -> Path:
+    return published.with_name(published.name + ".lock")
+
+
+@contextmanager
+def writer_lock(published: Path, timeout_s: float) -> Iterator[None]:
+    """Hold the warehouse's writer lock, waiting up to `timeout_s` for another run."""
+    fd = os.open(lock_path(published), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseError(
+                        f"warehouse {published} is locked by another process; gave up after {timeout_s:g}s "
+                        "(raise PROFILE_ETL_LOCK_TIMEOUT_S to wait longer)"
+                    ) from None
+                time.sleep(_POLL_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(source, temporary)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+
+
+def prepare_work_copy(published: Path) -> Path:
+    """The work copy, started from the published warehouse when there is none yet."""
+    work = work_path(published)
+    if not work.exists() and published.exists():
+        _atomic_copy(published, work)
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a run killed while publishing
+    return work
+
+
+def publish(published: Path) -> None:
+    """Atomically replace the published warehouse by the (closed, checkpointed) work copy."""
+    _atomic_copy(work_path(published), published)
