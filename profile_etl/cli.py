@@ -24,6 +24,13 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)") from None
 
 
+def _console():
+    """A rich console; off a terminal, wide enough that tables are not squeezed to 80 columns."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=240)
+
+
 def _fail(message: str) -> None:
     click.echo(f"profile-etl: error: {message}", err=True)
     sys.exit(2)
@@ -115,7 +122,6 @@ def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dic
 
 
 def _print_summary(summary: dict, warehouse: Path) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"run {summary['run_id']} -> {warehouse}", show_header=False)
@@ -132,7 +138,7 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
     ]
     for label, value in rows:
         table.add_row(label, str(value))
-    console = Console()
+    console = _console()
     console.print(table)
     if summary["n_pages_without_owner"]:
         console.print(
@@ -151,7 +157,6 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
 def sql(query: str, warehouse: Path | None, as_csv: bool) -> None:
     """Run QUERY on a read-only connection and print the result as a table."""
     import duckdb
-    from rich.console import Console
     from rich.table import Table
 
     from .warehouse.connection import open_reader
@@ -177,7 +182,83 @@ def sql(query: str, warehouse: Path | None, as_csv: bool) -> None:
     table = Table(*columns)
     for row in rows:
         table.add_row(*("NULL" if v is None else str(v) for v in row))
-    Console().print(table)
+    _console().print(table)
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+def rebuild(warehouse: Path | None) -> None:
+    """Rebuild staging and core tables from the page texts stored in raw.documents."""
+    from . import prefect_env
+
+    prefect_env.configure()
+    from .flows.pipeline import rebuild_flow
+    from .warehouse.errors import WarehouseError
+
+    target = warehouse or get_settings().warehouse
+    if not target.is_file():
+        _fail(f"warehouse not found: {target}")
+    state = rebuild_flow(warehouse=str(target), return_state=True)
+    if state.is_failed():
+        _fail(state.message or "rebuild failed")
+    try:
+        summary = state.result()
+    except WarehouseError as error:
+        _fail(str(error))
+    _print_summary(summary | {"n_files_skipped": 0, "n_files_failed": 0}, target)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+def export(out_dir: Path, warehouse: Path | None) -> None:
+    """Write every core table and analytics view to OUT_DIR as Parquet."""
+    import duckdb
+
+    from .warehouse.errors import WarehouseError
+    from .warehouse.export import export_parquet
+
+    target = warehouse or get_settings().warehouse
+    if not target.is_file():
+        _fail(f"warehouse not found: {target} (run `profile-etl run` first)")
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            written = export_parquet(con, out_dir)
+    except (duckdb.Error, OSError, WarehouseError) as error:
+        _fail(str(error).splitlines()[0])
+    click.echo(f"wrote {len(written)} tables and views ({sum(written.values())} rows) to {out_dir}")
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs.")
+def runs(warehouse: Path | None, limit: int) -> None:
+    """List recent runs from meta.runs with their counts and durations."""
+    import duckdb
+    from rich.table import Table
+
+    from .warehouse.connection import open_reader
+    from .warehouse.errors import WarehouseError
+
+    target = warehouse or get_settings().warehouse
+    try:
+        with open_reader(target) as con:
+            rows = con.execute(
+                """
+                select run_id, status, started_at, round(epoch(finished_at - started_at), 1) as seconds,
+                    n_files_offered, n_files_loaded, n_files_skipped, n_files_failed,
+                    n_entries_loaded, n_records_quarantined, message
+                from meta.runs order by started_at desc limit ?
+                """,
+                [limit],
+            ).fetchall()
+    except (WarehouseError, duckdb.Error) as error:
+        _fail(str(error).splitlines()[0])
+    table = Table("run", "status", "started", "seconds", "offered", "loaded", "skipped", "failed",
+                  "entries", "quarantined", "message")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    _console().print(table)
 
 
 @main.command()

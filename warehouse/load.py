@@ -49,6 +49,11 @@ class RunCounts:
     n_pages_without_owner: int = 0
 
 
+def _now() -> dt.datetime:
+    """Wall-clock time; DuckDB's now() is the transaction's start, wrong for a finish time."""
+    return dt.datetime.now(dt.UTC)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.is_empty():
         return
@@ -66,14 +71,14 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date | None
     """
     con.execute(
         """
-        update meta.runs set status = 'abandoned', finished_at = now(),
+        update meta.runs set status = 'abandoned',
             message = 'the process ended before the run finished; nothing of it was loaded'
         where status = 'running'
         """
     )
     con.execute(
-        "insert into meta.runs (run_id, started_at, status, as_of) values (?, now(), 'running', ?)",
-        [run_id, as_of],
+        "insert into meta.runs (run_id, started_at, status, as_of) values (?, ?, 'running', ?)",
+        [run_id, _now(), as_of],
     )
 
 
@@ -197,6 +202,55 @@ def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The text of every current page with the as_of and path it was loaded with."""
+    return con.sql(
+        """
+        with current_files as (
+            select file_sha256, min(path) as source_path, any_value(as_of) as as_of,
+                any_value(size_bytes) as size_bytes,
+            from meta.source_files
+            where is_current and status = 'loaded'
+            group by file_sha256
+        )
+        select f.file_sha256, f.source_path, f.as_of, f.size_bytes, d.content as text,
+        from current_files as f
+        inner join raw.documents as d using (file_sha256)
+        order by f.source_path
+        """
+    ).pl()
+
+
+def clear_parsed(con: duckdb.DuckDBPyConnection) -> None:
+    """Remove everything derived from page texts (staging and parse-time quarantine)."""
+    for table in ("staging.pages", "staging.entries", "staging.entry_authors"):
+        con.execute(f"delete from {table}")
+    con.execute("delete from quarantine.records where stage <> 'read'")
+
+
+def restage(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
+    """Insert re-parsed rows of stored pages and refresh their line accounting."""
+    for table, key in (("staging.pages", "pages"), ("staging.entries", "entries"),
+                       ("staging.entry_authors", "entry_authors"), ("quarantine.records", "quarantine")):
+        _insert(con, table, frames[key])
+    accounting = frames["files"].select(
+        "file_sha256", "layout", "n_lines", "n_separator_lines", "n_loaded_lines", "n_quarantined_lines"
+    )
+    con.register("_accounting", accounting.to_arrow())
+    try:
+        con.execute(
+            """
+            update meta.source_files as f set
+                layout = a.layout, n_lines = a.n_lines, n_separator_lines = a.n_separator_lines,
+                n_loaded_lines = a.n_loaded_lines, n_quarantined_lines = a.n_quarantined_lines
+            from _accounting as a
+            where f.file_sha256 = a.file_sha256 and f.status = 'loaded'
+            """
+        )
+    finally:
+        con.unregister("_accounting")
+
+
 def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every core table from staging (deterministic, so re-runs change no row)."""
     con.execute("delete from ref.arxiv_categories")
@@ -217,13 +271,14 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts) -
     con.execute(
         """
         update meta.runs set
-            finished_at = now(), status = 'completed',
+            finished_at = ?, status = 'completed',
             n_files_offered = ?, n_files_loaded = ?, n_files_skipped = ?, n_files_failed = ?,
             n_pages = ?, n_entries_loaded = ?, n_records_quarantined = ?, n_pages_without_owner = ?,
             n_researchers = ?, n_papers = ?, n_authors = ?
         where run_id = ?
         """,
         [
+            _now(),
             counts.n_files_offered, counts.n_files_loaded, counts.n_files_skipped, counts.n_files_failed,
             counts.n_pages, counts.n_entries_loaded, counts.n_records_quarantined, counts.n_pages_without_owner,
             totals["researchers"], totals["papers"], totals["authors"], run_id,
@@ -236,6 +291,6 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts) -
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
     """Mark the run failed (after its transaction was rolled back)."""
     con.execute(
-        "update meta.runs set finished_at = now(), status = 'failed', message = ? where run_id = ?",
-        [message[:2000], run_id],
+        "update meta.runs set finished_at = ?, status = 'failed', message = ? where run_id = ?",
+        [_now(), message[:2000], run_id],
     )

@@ -1,0 +1,88 @@
+"""Rebuild, Parquet export and BI clients against a warehouse built by the real flow."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import sqlalchemy as sa
+
+from pagekit import SEED_AS_OF
+from profile_etl.flows.pipeline import profile_etl_flow, rebuild_flow
+from profile_etl.settings import SAMPLE_DIR
+from profile_etl.warehouse.export import export_parquet
+from warehouse_kit import query, table_checksums
+
+CORE = ["core.researchers", "core.profile_snapshots", "core.papers", "core.authors",
+        "core.paper_authors", "core.profile_papers", "core.categories"]
+READ_ONLY_ARGS = {"read_only": True, "config": {"enable_external_access": False, "lock_configuration": True}}
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, seed_page, prefect_harness) -> Path:
+    inputs = tmp_path_factory.mktemp("in")
+    shutil.copy(seed_page, inputs)
+    for page in SAMPLE_DIR.glob("*.txt"):
+        shutil.copy(page, inputs)
+    (inputs / "bad.txt").write_text("Jane Doe\nLGFeb 30, 2024\nT\nJane Doe\nA.\n", encoding="utf-8")
+    path = tmp_path_factory.mktemp("wh") / "w.duckdb"
+    profile_etl_flow(paths=[str(inputs)], warehouse=str(path), as_of=SEED_AS_OF)
+    return path
+
+
+def test_rebuild_from_raw_documents_yields_identical_core_tables(warehouse, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse, copy)
+    before = table_checksums(copy, CORE)
+    summary = rebuild_flow(warehouse=str(copy))
+    assert summary["n_files_loaded"] == query(copy, "select count(*) n from raw.documents")["n"].item()
+    assert table_checksums(copy, CORE) == before
+    reasons = query(copy, "select reason from quarantine.records")["reason"].to_list()
+    assert reasons == ["invalid date 'Feb 30, 2024'"]
+    assert query(copy, "select count(*) n from analytics.line_accounting where not is_balanced")["n"].item() == 0
+
+
+def test_export_writes_every_core_table_and_view_as_parquet(warehouse, tmp_path):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        written = export_parquet(con, tmp_path / "out")
+        objects = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables where table_schema in ('core', 'analytics')"
+        ).fetchall()
+    assert set(written) == {o[0] for o in objects}
+    assert any(name.startswith("analytics.") for name in written)
+    for name, n_rows in written.items():
+        schema, table = name.split(".")
+        source = tmp_path / "out" / schema / (table if name == "core.papers" else f"{table}.parquet")
+        frame = pl.read_parquet(source, hive_partitioning=name == "core.papers")
+        assert frame.height == n_rows == query(warehouse, f"select count(*) n from {name}")["n"].item()
+    years = sorted(p.name for p in (tmp_path / "out" / "core" / "papers").iterdir())
+    assert years and all(y.startswith("published_year=") for y in years)
+
+
+def test_sqlalchemy_duckdb_engine_reads_every_analytics_view_read_only(warehouse, tmp_path):
+    engine = sa.create_engine(f"duckdb:///{warehouse}", connect_args=READ_ONLY_ARGS)
+    with engine.connect() as con:
+        views = sa.inspect(con).get_view_names(schema="analytics")
+        assert "line_accounting" in views
+        for view in views:
+            con.execute(sa.text(f'select * from analytics."{view}" limit 5')).fetchall()
+        for statement in (
+            "drop table core.papers",
+            f"copy core.papers to '{tmp_path}/leak.csv'",
+            "select * from read_text('/etc/passwd')",
+        ):
+            with pytest.raises(sa.exc.DBAPIError):
+                con.execute(sa.text(statement))
+    assert not (tmp_path / "leak.csv").exists()
+    engine.dispose()
+
+
+def test_python_read_only_connection_as_documented(warehouse, tmp_path):
+    with duckdb.connect(str(warehouse), **READ_ONLY_ARGS) as con:
+        assert con.execute("select count(*) from core.papers").fetchone()[0] > 0
+        for statement in ("drop table core.papers", f"copy core.papers to '{tmp_path}/x.csv'", "select * from read_text('/etc/passwd')"):
+            with pytest.raises(duckdb.Error):
+                con.execute(statement)

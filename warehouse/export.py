@@ -1,0 +1,52 @@
+"""Parquet exports for tools that cannot open DuckDB (Tableau, Power BI, spreadsheets).
+
+One file per core table and analytics view under `OUT_DIR/<schema>/<name>.parquet`;
+`core.papers` is partitioned by publication year (`OUT_DIR/core/papers/published_year=2024/`)
+because year is how most dashboards slice it. Data leaves DuckDB as Arrow and is written
+by polars, so no path is ever pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+PARTITIONS = {("core", "papers"): "published_year"}
+
+
+def exportable(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(schema, name) of every core table and analytics view."""
+    rows = con.execute(
+        """
+        select table_schema, table_name from information_schema.tables
+        where table_schema in ('core', 'analytics')
+        order by table_schema, table_name
+        """
+    ).fetchall()
+    return [(schema, name) for schema, name in rows]
+
+
+def _quoted(schema: str, name: str) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
+    """Write every core table and analytics view as Parquet; returns rows written per object."""
+    written: dict[str, int] = {}
+    for schema, name in exportable(con):
+        frame = con.sql(f"select * from {_quoted(schema, name)}").pl()
+        target = out_dir / schema
+        target.mkdir(parents=True, exist_ok=True)
+        partition = PARTITIONS.get((schema, name))
+        if partition:
+            folder = target / name
+            shutil.rmtree(folder, ignore_errors=True)
+            frame = frame.with_columns(pl.col("published_on").dt.year().alias(partition))
+            frame.write_parquet(folder, partition_by=partition)
+        else:
+            frame.write_parquet(target / f"{name}.parquet")
+        written[f"{schema}.{name}"] = frame.height
+    return written
