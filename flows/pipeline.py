@@ -14,7 +14,9 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.states import Failed
 
 from ..settings import get_settings
@@ -22,6 +24,7 @@ from ..transforms.pipeline import PageBatch, process_pages
 from ..warehouse import load
 from ..warehouse.connection import open_writer
 from ..warehouse.errors import WarehouseError
+from .runners import TaskRunnerName, make_task_runner
 from .sources import ACCOUNTING, InputError, ReadResult, discover, read_files
 
 ProgressHook = Callable[[int, int], None]
@@ -30,15 +33,53 @@ PROGRESS: ContextVar[ProgressHook | None] = ContextVar("profile_etl_progress", d
 
 
 @task(name="read_batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str], first_doc_id: int) -> ReadResult:
-    """Read, hash and decode a batch of files."""
-    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=first_doc_id)
+def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str]) -> ReadResult:
+    """Read, hash and decode a batch of files (retried on I/O errors)."""
+    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0)
 
 
 @task(name="parse_pages", cache_policy=NO_CACHE)
-def parse_batch(docs: pl.DataFrame) -> PageBatch:
+def parse_batch(read: ReadResult) -> PageBatch:
     """Parse, normalize and validate a batch of pages."""
-    return process_pages(docs)
+    return process_pages(read.docs)
+
+
+class BatchError(RuntimeError):
+    """A batch failed for a reason that is not in the data's quarantine rules: a bug."""
+
+
+def _name_the_culprit(read: ReadResult, error: BaseException) -> BatchError:
+    """Re-parse the batch's pages one by one to name the file that breaks the parser."""
+    for doc in read.docs.iter_slices(1):
+        try:
+            process_pages(doc)
+        except Exception as single:  # noqa: BLE001 - any failure names the file
+            path = doc["source_path"].item()
+            return BatchError(f"parsing {path} failed: {type(single).__name__}: {single}")
+    paths = read.docs["source_path"]
+    where = f"{paths.first()} .. {paths.last()}" if paths.len() else "an empty batch"
+    return BatchError(f"batch of {paths.len()} pages ({where}) failed: {type(error).__name__}: {error}")
+
+
+def _without_contents(read: ReadResult, batch: PageBatch, shas: set[str]) -> tuple[ReadResult, PageBatch]:
+    """Drop pages whose content an earlier batch of this run already loaded."""
+    if not shas:
+        return read, batch
+    seen = pl.col("file_sha256").is_in(list(shas))
+    dup_docs = read.docs.filter(seen)["doc_id"].implode()
+    keep = ~pl.col("doc_id").is_in(dup_docs)
+    repeated = seen & (pl.col("status") == "loaded")
+    files = read.files.with_columns(
+        status=pl.when(repeated).then(pl.lit("skipped")).otherwise("status"),
+        reason=pl.when(repeated).then(pl.lit("content already loaded")).otherwise("reason"),
+    )
+    read = ReadResult(docs=read.docs.filter(keep), files=files, failures=read.failures)
+    batch = PageBatch(
+        pages=batch.pages.filter(keep), entries=batch.entries.filter(keep),
+        entry_authors=batch.entry_authors.filter(keep), quarantine=batch.quarantine.filter(keep),
+        accounting=batch.accounting.filter(keep),
+    )
+    return read, batch
 
 
 def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch) -> dict[str, pl.DataFrame]:
@@ -76,6 +117,11 @@ def _batches(items: list[Path], size: int) -> list[list[Path]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str]) -> tuple[PrefectFuture, PrefectFuture]:
+    read = read_batch.submit(paths, as_of, skip)
+    return read, parse_batch.submit(read)
+
+
 def run_pipeline(
     paths: list[Path],
     warehouse: Path,
@@ -84,26 +130,37 @@ def run_pipeline(
     full_refresh: bool = False,
     progress: ProgressHook | None = None,
 ) -> dict:
-    """The flow's body, shared by the flow and by callers that already run inside one."""
+    """The flow's body: batches are read and parsed in parallel by the flow's task runner
+    (a bounded number ahead), and loaded in order by this one writer, in one transaction."""
     settings = get_settings()
     batch_size = batch_size or settings.batch_size
     progress = progress or PROGRESS.get()
+    logger = get_run_logger()
     files = discover(paths)
     run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
     counts["n_files_offered"] = len(files)
+    batches = _batches(files, batch_size)
+    ahead = settings.batches_in_flight
+    logger.info("run %s: %d files in %d batches -> %s", run_id, len(files), len(batches), warehouse)
     with open_writer(warehouse, settings.lock_timeout_s) as con:
         load.start_run(con, run_id, as_of)
         skip = set() if full_refresh else load.known_hashes(con)
         load.begin(con)
         try:
-            next_doc_id = 0
-            batches = _batches(files, batch_size)
-            for done, paths_in_batch in enumerate(batches, start=1):
-                read = read_batch(paths_in_batch, as_of, skip, next_doc_id)
-                next_doc_id += read.docs.height
-                skip |= set(read.docs["file_sha256"].to_list())
-                batch = parse_batch(read.docs)
+            in_flight = [_submit(b, as_of, skip) for b in batches[:ahead]]
+            staged: set[str] = set()
+            for done in range(1, len(batches) + 1):
+                read_future, parse_future = in_flight.pop(0)
+                if done - 1 + ahead < len(batches):
+                    in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip))
+                read = read_future.result()
+                try:
+                    batch = parse_future.result()
+                except Exception as error:
+                    raise _name_the_culprit(read, error) from error
+                read, batch = _without_contents(read, batch, staged)
+                staged |= set(read.docs["file_sha256"].to_list())
                 frames = _staging_frames(run_id, read, batch)
                 load.stage_batch(con, **frames)
                 status = read.files["status"]
@@ -114,15 +171,38 @@ def run_pipeline(
                 counts["n_pages"] += batch.pages.height
                 counts["n_entries_loaded"] += batch.entries.height
                 counts["n_records_quarantined"] += frames["quarantine"].height
-                counts["n_pages_without_owner"] += batch.pages.filter(pl.col("researcher_id").is_null()).height
+                counts["n_pages_without_owner"] += batch.pages.filter(
+                    pl.col("researcher_id").is_null() & (pl.col("listed_papers") > 0)).height
+                logger.info("batch %d/%d loaded: %d pages, %d entries", done, len(batches),
+                            batch.pages.height, batch.entries.height)
                 if progress:
                     progress(done, len(batches))
             totals = load.finish_run(con, run_id, load.RunCounts(**counts))
+            top_reasons = load.top_quarantine_reasons(con, run_id)
         except BaseException as error:
             load.rollback(con)
             load.fail_run(con, run_id, f"{type(error).__name__}: {error}")
             raise
-    return {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
+    summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
+    _publish_artifact(summary, top_reasons)
+    return summary
+
+
+def _publish_artifact(summary: dict, top_reasons: list[tuple[str, int]]) -> None:
+    """A markdown report of the run in Prefect: counts per stage, top quarantine reasons."""
+    stages = [
+        ("read", f"{summary['n_files_offered']} files offered, {summary['n_files_loaded']} parsed, "
+                 f"{summary['n_files_skipped']} skipped (unchanged), {summary['n_files_failed']} failed"),
+        ("parse + validate", f"{summary['n_pages']} pages, {summary['n_entries_loaded']} entries loaded, "
+                             f"{summary['n_records_quarantined']} records quarantined"),
+        ("load", f"the warehouse holds {summary['n_researchers']} researchers, {summary['n_papers']} papers, "
+                 f"{summary['n_authors']} authors"),
+    ]
+    lines = [f"# profile-etl run {summary['run_id']}", "", "| stage | result |", "| --- | --- |"]
+    lines += [f"| {stage} | {text} |" for stage, text in stages]
+    lines += ["", "## Top quarantine reasons", ""]
+    lines += [f"{i}. {reason}: {n}" for i, (reason, n) in enumerate(top_reasons, 1)] or ["none"]
+    create_markdown_artifact(markdown="\n".join(lines), key="profile-etl-run", description="profile-etl run summary")
 
 
 def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
@@ -153,7 +233,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
                     failures=pl.DataFrame(schema={"source_path": pl.String, "file_sha256": pl.String,
                                                   "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
                 )
-                batch = parse_batch(read.docs)
+                batch = parse_batch(read)
                 frames = _staging_frames(run_id, read, batch)
                 load.restage(con, frames)
                 counts["n_pages"] += batch.pages.height
@@ -178,6 +258,15 @@ def rebuild_flow(warehouse: str | None = None, batch_size: int | None = None) ->
         return Failed(message=str(error))
 
 
+@flow(name="profile-etl-load", log_prints=False)
+def load_pages_flow(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
+                    full_refresh: bool) -> dict:
+    """Load pages with the task runner the parent flow chose."""
+    summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
+    get_run_logger().info("run %s completed: %s", summary["run_id"], summary)
+    return summary
+
+
 @flow(name="profile-etl", log_prints=False)
 def profile_etl_flow(
     paths: list[str] | None = None,
@@ -185,17 +274,21 @@ def profile_etl_flow(
     as_of: dt.date | None = None,
     batch_size: int | None = None,
     full_refresh: bool = False,
+    task_runner: TaskRunnerName = "thread",
+    dask_address: str | None = None,
+    workers: int | None = None,
 ) -> dict:
-    """Load researcher-profile pages into the DuckDB warehouse."""
+    """Load researcher-profile pages into the DuckDB warehouse.
+
+    Parameters mirror `profile-etl run`: no `paths` loads the bundled sample, no `as_of`
+    takes each file's modification date, `task_runner` is `thread` or `dask`.
+    """
     settings = get_settings()
-    chosen = [Path(p) for p in paths] if paths else [settings.sample_dir]
+    chosen = [str(p) for p in paths] if paths else [str(settings.sample_dir)]
+    target = str(warehouse or settings.warehouse)
     try:
-        summary = run_pipeline(
-            chosen, Path(warehouse) if warehouse else settings.warehouse, as_of, batch_size, full_refresh
-        )
-    except (InputError, WarehouseError) as error:
+        runner = make_task_runner(task_runner, dask_address, workers)
+        return load_pages_flow.with_options(task_runner=runner)(chosen, target, as_of, batch_size, full_refresh)
+    except (InputError, WarehouseError, ValueError) as error:
         # A problem the user can fix: fail the run with the message, not a traceback.
         return Failed(message=str(error))
-    logger = get_run_logger()
-    logger.info("run %s: %s", summary["run_id"], summary)
-    return summary

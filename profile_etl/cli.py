@@ -50,8 +50,14 @@ def main() -> None:
               help="Snapshot date for year-less dates [default: each file's modification date].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Pages per batch.")
 @click.option("--full-refresh", is_flag=True, help="Reprocess files whose content was already loaded.")
+@click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True,
+              help="Where batches are parsed: Prefect's thread pool or a Dask cluster.")
+@click.option("--dask-address", default=None, metavar="tcp://HOST:PORT",
+              help="An existing Dask scheduler (with --task-runner dask) [default: a local cluster].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Threads or Dask workers.")
 def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
-        batch_size: int | None, full_refresh: bool) -> None:
+        batch_size: int | None, full_refresh: bool, task_runner: str, dask_address: str | None,
+        workers: int | None) -> None:
     """Load PATHS (files, or directories searched for *.txt) into the warehouse.
 
     With no PATHS, the bundled sample is loaded.
@@ -74,13 +80,14 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
         from .warehouse.connection import check_writable
 
         check_writable(target)
-        summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh)
+        summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh,
+                                     task_runner=task_runner, dask_address=dask_address, workers=workers)
     except (InputError, WarehouseError) as error:
         _fail(str(error))
     _print_summary(summary, target)
 
 
-def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dict:
+def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh, **runner) -> dict:
     from rich.progress import Progress
 
     from .flows.pipeline import PROGRESS, profile_etl_flow
@@ -88,7 +95,7 @@ def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh) -> dic
     from .warehouse.errors import WarehouseError
 
     args = dict(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=as_of,
-                batch_size=batch_size, full_refresh=full_refresh)
+                batch_size=batch_size, full_refresh=full_refresh, **runner)
     def run_flow() -> dict:
         state = profile_etl_flow(**args, return_state=True)
         if state.is_failed():
@@ -148,6 +155,34 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
     if summary["n_records_quarantined"]:
         console.print("see quarantine.records for what did not load, e.g. "
                       "profile-etl sql \"select source_path, line_no, reason from quarantine.records\"")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--cron", default="0 6 * * *", show_default=True, help="Schedule (cron syntax, UTC).")
+@click.option("--name", default="scheduled", show_default=True, help="Deployment name.")
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Pages per batch.")
+@click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True)
+@click.option("--dask-address", default=None, metavar="tcp://HOST:PORT")
+def serve(paths: tuple[Path, ...], cron: str, name: str, warehouse: Path | None, batch_size: int | None,
+          task_runner: str, dask_address: str | None) -> None:
+    """Serve the flow as a Prefect deployment that loads PATHS on a schedule (until Ctrl-C).
+
+    Year-less dates resolve against each file's modification date, as in `run`.
+    """
+    from . import prefect_env
+
+    prefect_env.configure()
+    from .flows.deploy import build_deployment
+    from .flows.deploy import serve as serve_deployment
+
+    for path in paths:
+        if not path.exists():
+            _fail(f"input path does not exist: {path}")
+    deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
+                                  batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)
+    serve_deployment(deployment)
 
 
 @main.command()

@@ -17,6 +17,8 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_UI_ENABLED": "false",
     # Our own summary is the output; Prefect's logs only for warnings and errors.
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Dask's cluster logs its start-up at INFO; keep warnings only (with --task-runner dask).
+    "DASK_LOGGING__DISTRIBUTED": "warning",
     # Give the embedded server time to start on a slow, cold machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
 }

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         default=500, ge=1, description="Pages parsed per batch (one Prefect task run per batch)."
     )
+    batches_in_flight: int = Field(
+        default=3, ge=1, description="Batches read and parsed ahead of the loader (bounds memory)."
+    )
     lock_timeout_s: float = Field(
         default=600.0, ge=0, description="How long a run waits for another run's write lock."
     )

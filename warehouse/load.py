@@ -288,6 +288,18 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts) -
     return totals
 
 
+def top_quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 10) -> list[tuple[str, int]]:
+    """The run's most frequent quarantine reasons, quoted values folded (`invalid date '...'`)."""
+    return con.execute(
+        """
+        select regexp_replace(reason, '''[^'']*''', '''...''', 'g') as kind, count(*) as n
+        from quarantine.records where run_id = ?
+        group by kind order by n desc, kind limit ?
+        """,
+        [run_id, limit],
+    ).fetchall()
+
+
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
     """Mark the run failed (after its transaction was rolled back)."""
     con.execute(
