@@ -16,6 +16,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
 from prefect.futures import PrefectFuture
 from prefect.states import Failed
 
@@ -262,7 +263,11 @@ def rebuild_flow(warehouse: str | None = None, batch_size: int | None = None) ->
 def load_pages_flow(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
                     full_refresh: bool) -> dict:
     """Load pages with the task runner the parent flow chose."""
-    summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
+    try:
+        summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
+    except (InputError, WarehouseError) as error:
+        # A problem the user can fix: fail the run with the message, not a traceback.
+        return Failed(message=str(error))
     get_run_logger().info("run %s completed: %s", summary["run_id"], summary)
     return summary
 
@@ -288,7 +293,14 @@ def profile_etl_flow(
     target = str(warehouse or settings.warehouse)
     try:
         runner = make_task_runner(task_runner, dask_address, workers)
-        return load_pages_flow.with_options(task_runner=runner)(chosen, target, as_of, batch_size, full_refresh)
-    except (InputError, WarehouseError, ValueError) as error:
-        # A problem the user can fix: fail the run with the message, not a traceback.
+    except ValueError as error:
         return Failed(message=str(error))
+    state = load_pages_flow.with_options(task_runner=runner)(
+        chosen, target, as_of, batch_size, full_refresh, return_state=True
+    )
+    if state.is_failed():
+        error = state.result(raise_on_failure=False)
+        if isinstance(error, BaseException) and not isinstance(error, FailedRun):
+            raise error  # a bug: keep its type and traceback
+        return Failed(message=state.message)  # a user-fixable problem, already explained
+    return state.result()
