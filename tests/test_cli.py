@@ -33,6 +33,43 @@ def test_run_on_the_bundled_sample_prints_a_clean_summary(sample_warehouse):
     assert warehouse.is_file()
 
 
+def test_plain_progress_lines_off_a_terminal(sample_warehouse):
+    _, result = sample_warehouse
+    assert "batch 1/1 loaded" in result.stderr
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {"COLUMNS": "100"}
+    proc = subprocess.Popen([*CLI, "run", "--warehouse", str(tmp_path / "w.duckdb"), "--batch-size", "1"],
+                            stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=300)
+    os.close(leader)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, screen
+    assert "loading batches" in screen  # rich's bar, redrawn as batches load
+    assert "batch 1/" not in screen  # no plain log lines on a terminal
+
+
+def test_runs_lists_recent_runs(sample_warehouse):
+    warehouse, _ = sample_warehouse
+    result = _cli("runs", "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    assert "completed" in result.stdout and "run" in result.stdout
+
+
 def test_sql_prints_query_results(sample_warehouse):
     warehouse, _ = sample_warehouse
     result = _cli("sql", "select count(*) as n_researchers from core.researchers", "--warehouse", str(warehouse), "--csv")

@@ -152,3 +152,24 @@ def test_failed_load_leaves_the_warehouse_as_it_was(tmp_path, monkeypatch):
     runs = query(warehouse, "select status, message from meta.runs order by started_at")
     assert runs["status"].to_list() == ["completed", "failed"]
     assert "disk on fire" in runs["message"].to_list()[-1]
+
+
+def test_every_core_row_carries_its_lineage(seed_warehouse):
+    papers = query(seed_warehouse, "select title, category, source_path, source_line_no, first_seen_as_of, last_seen_as_of from core.papers")
+    assert papers["source_path"].null_count() == 0 and papers["source_line_no"].null_count() == 0
+    assert (papers["first_seen_as_of"] == SEED_AS_OF).all() and (papers["last_seen_as_of"] == SEED_AS_OF).all()
+    for row in papers.iter_rows(named=True):
+        lines = Path(row["source_path"]).read_text(encoding="utf-8-sig").splitlines()
+        meta_line = lines[row["source_line_no"] - 1]
+        assert row["category"] in meta_line  # the entry's meta line...
+        following = [line.strip() for line in lines[row["source_line_no"]:] if line.strip()]
+        assert following[0].startswith(row["title"][:20])  # ...followed by its title (or title+authors)
+    for table in ("core.researchers", "core.profile_snapshots", "core.paper_authors", "core.profile_papers"):
+        missing = query(seed_warehouse, f"select count(*) n from {table} where source_path is null")
+        assert missing["n"].item() == 0, table
+    for table in ("core.paper_authors", "core.profile_papers"):
+        missing = query(seed_warehouse, f"select count(*) n from {table} where source_line_no is null")
+        assert missing["n"].item() == 0, table
+    # A researcher's line is their header's name line; an inferred owner has no such line.
+    headerless = query(seed_warehouse, "select count(*) n from core.researchers where (source_line_no is null) <> name_inferred")
+    assert headerless["n"].item() == 0
