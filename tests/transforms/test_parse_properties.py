@@ -18,7 +18,6 @@ os.environ["PANDERA_VALIDATION_DEPTH"] = "SCHEMA_AND_DATA"
 
 import datetime as dt
 import functools
-import hashlib
 import unicodedata
 
 import polars as pl
@@ -27,8 +26,9 @@ from hypothesis import strategies as st
 
 from profile_etl.generator import CATEGORIES, GeneratedPage, generate_pages
 from profile_etl.transforms.pipeline import PageBatch, process_pages
+from pagekit import SEED_AS_OF, make_docs
 
-AS_OF = dt.date(2026, 11, 22)
+AS_OF = SEED_AS_OF
 BOM = "\ufeff"
 
 SLOW = settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
@@ -36,25 +36,6 @@ FAST = settings(deadline=None, max_examples=60, suppress_health_check=[HealthChe
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def make_docs(texts: list[str], as_of: dt.date = AS_OF) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "doc_id": list(range(len(texts))),
-            "file_sha256": [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts],
-            "source_path": [f"prop/page_{i}.txt" for i in range(len(texts))],
-            "as_of": [as_of] * len(texts),
-            "text": texts,
-        },
-        schema={
-            "doc_id": pl.Int64,
-            "file_sha256": pl.String,
-            "source_path": pl.String,
-            "as_of": pl.Date,
-            "text": pl.String,
-        },
-    )
 
 
 def expected_line_count(text: str) -> int:
