@@ -50,15 +50,19 @@ GARBLED_METRIC = r"(?i)(?:^h-?index|^novelty|^ai\s*score|citations?$|papers$)"
 # Which metric a garbled line names, for the quarantine reason.
 METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
 
-# Names. A name word starts with a capital and goes on with letters, marks, apostrophes,
-# hyphens or dots: `Yihua`, `O'Brien`, `McDonald`, `Pin-Yu`, `J.`; particles stay lower-case.
-_WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]*"
-_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|dos|du|la|le|bin|ibn|al|el|ten|ter|y|zu)"
-_NAME_PART = rf"(?:{_WORD}|{_PARTICLE})"
+# Names. A name word starts with a capital (or a letter of a script without case, such as
+# CJK) and goes on with letters, marks, apostrophes, hyphens or dots: `Yihua`, `O'Brien`,
+# `McDonald`, `Pin-Yu`, `J.`, `李`. Particles stay lower-case (`van`, `de`), and so do
+# elided or hyphenated prefixes before a capital (`d'Alembert`, `al-Khwarizmi`).
+_CAPITAL_WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]*"
+_WORD = r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.\-]*"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|des|di|da|dos|du|la|le|bin|ibn|al|el|ten|ter|y|zu)"
+_PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
+_NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE})"
 # One author: one or more words, the first a capitalised word.  `Yann LeCun`, `Madonna`
 _NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{0,6}}"
-# A full name: two or more words.  `Seán O'Brien`, `Ludwig van Beethoven`
-_FULL_NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{1,6}}"
+# A full name: two or more words, starting with a capital.  `Seán O'Brien`, `Ludwig van Beethoven`
+_FULL_NAME = rf"{_CAPITAL_WORD}(?:[ \t]+{_NAME_PART}){{1,6}}"
 _ETAL = r"(?:,?[ \t]+et[ \t]+al\.?)?"
 
 # A whole author line: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.`

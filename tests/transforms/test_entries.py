@@ -78,3 +78,30 @@ def test_lines_after_a_complete_entry_are_quarantined_one_by_one():
     stray = parsed.records.filter(pl.col("kind") == "stray").sort("record_line")
     assert stray["record_line"].to_list() == [5, 6]
     assert parsed.entries["reason"].to_list() == [None]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.",
+        "Jean d'Alembert, Muhammad al-Khwarizmi",
+        "Ludwig van Beethoven, J. R. R. Tolkien, John Smith Jr.",
+        "李 伟, Wei Zhang et al",
+        "Seán O'Brien",
+    ],
+)
+def test_author_lines(line):
+    assert pl.select(pl.lit(line).str.contains(patterns.AUTHOR_LINE)).item()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We study sparse tuning for long contexts.",
+        "Despite the record-breaking performance in Text-to-Image (T2I) generation, less research attention is paid.",
+        "In this work, we propose a new method, termed AdvMoE.",
+        "Sparse Tuning for Long Contexts: Methods, Limits, and More",
+    ],
+)
+def test_abstracts_and_titles_are_not_author_lines(line):
+    assert not pl.select(pl.lit(line).str.contains(patterns.AUTHOR_LINE)).item()
