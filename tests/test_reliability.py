@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pagekit import SEED_AS_OF
 from profile_etl.generator import generate_pages
 from warehouse_kit import query, table_checksums
 
@@ -86,14 +87,16 @@ def halves(tmp_path_factory) -> tuple[Path, Path]:
     return root / "a", root / "b"
 
 
-def test_split_runs_in_either_order_equal_one_run(tmp_path, halves):
+def test_split_runs_in_either_order_equal_one_run(tmp_path, halves, prefect_harness):
+    from profile_etl.flows.pipeline import profile_etl_flow
+
     a, b = halves
     results = {}
     runs = {"ab": [[a], [b]], "ba": [[b], [a]], "one": [[a, b]], "twice": [[a, b], [b, a]]}
     for name, order in runs.items():
         warehouse = tmp_path / f"{name}.duckdb"
         for folders in order:
-            assert _run_cli(*map(str, folders), "--warehouse", str(warehouse)).returncode == 0
+            profile_etl_flow(paths=[str(f) for f in folders], warehouse=str(warehouse), as_of=SEED_AS_OF)
         results[name] = table_checksums(warehouse, [t for t in CORE if not t.startswith("staging")])
     assert results["ab"] == results["ba"] == results["one"] == results["twice"]
 
