@@ -18,7 +18,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import FailedRun
 from prefect.futures import PrefectFuture
-from prefect.states import Failed
+from prefect.states import Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from ..settings import get_settings
 from ..transforms.pipeline import PageBatch, process_pages
@@ -40,9 +41,9 @@ def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str]) 
 
 
 @task(name="parse_pages", cache_policy=NO_CACHE)
-def parse_batch(read: ReadResult) -> PageBatch:
-    """Parse, normalize and validate a batch of pages."""
-    return process_pages(read.docs)
+def parse_batch(read: ReadResult) -> PageBatch | None:
+    """Parse, normalize and validate a batch of pages (None when it has none to parse)."""
+    return process_pages(read.docs) if read.docs.height else None
 
 
 class BatchError(RuntimeError):
@@ -62,9 +63,11 @@ def _name_the_culprit(read: ReadResult, error: BaseException) -> BatchError:
     return BatchError(f"batch of {paths.len()} pages ({where}) failed: {type(error).__name__}: {error}")
 
 
-def _without_contents(read: ReadResult, batch: PageBatch, shas: set[str]) -> tuple[ReadResult, PageBatch]:
+def _without_contents(
+    read: ReadResult, batch: PageBatch | None, shas: set[str]
+) -> tuple[ReadResult, PageBatch | None]:
     """Drop pages whose content an earlier batch of this run already loaded."""
-    if not shas:
+    if not shas or batch is None:
         return read, batch
     seen = pl.col("file_sha256").is_in(list(shas))
     dup_docs = read.docs.filter(seen)["doc_id"].implode()
@@ -83,8 +86,19 @@ def _without_contents(read: ReadResult, batch: PageBatch, shas: set[str]) -> tup
     return read, batch
 
 
-def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch) -> dict[str, pl.DataFrame]:
+def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch | None) -> dict[str, pl.DataFrame]:
     """Attach file identity to the batch's frames, in the staging tables' shapes."""
+    if batch is None:  # nothing parsed: only the files and their read failures
+        files = read.files.with_columns(
+            layout=pl.lit(None, pl.String), first_seen_at=pl.lit(dt.datetime.now(dt.UTC)),
+            last_run_id=pl.lit(run_id), is_current=pl.lit(True),
+        )
+        quarantine = read.failures.with_columns(
+            raw_text=pl.lit(None, pl.String), stage=pl.lit("read"), run_id=pl.lit(run_id)
+        )
+        empty = pl.DataFrame()
+        return {"files": files, "documents": empty, "pages": empty, "entries": empty,
+                "entry_authors": empty, "quarantine": quarantine}
     keys = read.docs.select("doc_id", "file_sha256", "source_path")
     layout = batch.pages.select("file_sha256", "layout")
     accounting = batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path")
@@ -144,13 +158,16 @@ def run_pipeline(
     batches = _batches(files, batch_size)
     ahead = settings.batches_in_flight
     logger.info("run %s: %d files in %d batches -> %s", run_id, len(files), len(batches), warehouse)
-    with open_writer(warehouse, settings.lock_timeout_s) as con:
-        load.start_run(con, run_id, as_of)
-        skip = set() if full_refresh else load.known_hashes(con)
-        load.begin(con)
-        try:
+    started_at = dt.datetime.now(dt.UTC)
+    started = False
+    try:
+        with open_writer(warehouse, settings.lock_timeout_s, settings.duckdb_memory_limit) as con:
+            load.start_run(con, run_id, as_of)
+            started = True
+            skip = set() if full_refresh else load.known_hashes(con)
             in_flight = [_submit(b, as_of, skip) for b in batches[:ahead]]
             staged: set[str] = set()
+            changes = 0
             for done in range(1, len(batches) + 1):
                 read_future, parse_future = in_flight.pop(0)
                 if done - 1 + ahead < len(batches):
@@ -163,30 +180,37 @@ def run_pipeline(
                 read, batch = _without_contents(read, batch, staged)
                 staged |= set(read.docs["file_sha256"].to_list())
                 frames = _staging_frames(run_id, read, batch)
-                load.stage_batch(con, **frames)
-                status = read.files["status"]
-                counts["n_files_loaded"] += int((status == "loaded").sum())
-                counts["n_files_skipped"] += int((status == "skipped").sum())
-                counts["n_files_failed"] += int((status == "failed").sum()) + read.failures.filter(
-                    pl.col("file_sha256").is_null()).height
-                counts["n_pages"] += batch.pages.height
-                counts["n_entries_loaded"] += batch.entries.height
-                counts["n_records_quarantined"] += frames["quarantine"].height
-                counts["n_pages_without_owner"] += batch.pages.filter(
-                    pl.col("researcher_id").is_null() & (pl.col("listed_papers") > 0)).height
-                logger.info("batch %d/%d loaded: %d pages, %d entries", done, len(batches),
-                            batch.pages.height, batch.entries.height)
+                with load.transaction(con):
+                    changes += load.stage_batch(con, **frames)
+                _count(counts, read, batch, frames)
+                logger.info("batch %d/%d loaded: %d files", done, len(batches), read.files.height)
                 if progress:
                     progress(done, len(batches))
-            totals = load.finish_run(con, run_id, load.RunCounts(**counts))
+            totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changes > 0 or full_refresh)
             top_reasons = load.top_quarantine_reasons(con, run_id)
-        except BaseException as error:
-            load.rollback(con)
-            load.fail_run(con, run_id, f"{type(error).__name__}: {error}")
-            raise
+    except BaseException as error:
+        if started:  # the run's copy was thrown away: record the failure on its own
+            with open_writer(warehouse, settings.lock_timeout_s) as con:
+                load.record_failed_run(con, run_id, started_at, as_of, f"{type(error).__name__}: {error}")
+        raise
     summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
     _publish_artifact(summary, top_reasons)
     return summary
+
+
+def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, frames: dict) -> None:
+    """Add a loaded batch to the run's counts."""
+    status = read.files["status"]
+    counts["n_files_loaded"] += int((status == "loaded").sum())
+    counts["n_files_skipped"] += int((status == "skipped").sum())
+    counts["n_files_failed"] += int((status == "failed").sum()) + read.failures.filter(
+        pl.col("file_sha256").is_null()).height
+    counts["n_records_quarantined"] += frames["quarantine"].height
+    if batch is not None:
+        counts["n_pages"] += batch.pages.height
+        counts["n_entries_loaded"] += batch.entries.height
+        counts["n_pages_without_owner"] += batch.pages.filter(
+            pl.col("researcher_id").is_null() & (pl.col("listed_papers") > 0)).height
 
 
 def _publish_artifact(summary: dict, top_reasons: list[tuple[str, int]]) -> None:
@@ -216,12 +240,15 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
     batch_size = batch_size or settings.batch_size
     run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-rebuild"
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
-    with open_writer(warehouse, settings.lock_timeout_s) as con:
-        load.start_run(con, run_id, None)
-        stored = load.stored_documents(con)
-        load.begin(con)
-        try:
-            load.clear_parsed(con)
+    started_at = dt.datetime.now(dt.UTC)
+    started = False
+    try:
+        with open_writer(warehouse, settings.lock_timeout_s, settings.duckdb_memory_limit) as con:
+            load.start_run(con, run_id, None)
+            started = True
+            stored = load.stored_documents(con)
+            with load.transaction(con):
+                load.clear_parsed(con)
             for start in range(0, stored.height, batch_size):
                 chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
                     pl.col("doc_id").cast(pl.Int64)
@@ -236,16 +263,16 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
                 )
                 batch = parse_batch(read)
                 frames = _staging_frames(run_id, read, batch)
-                load.restage(con, frames)
-                counts["n_pages"] += batch.pages.height
-                counts["n_entries_loaded"] += batch.entries.height
-                counts["n_records_quarantined"] += frames["quarantine"].height
-            counts["n_files_offered"] = counts["n_files_loaded"] = stored.height
+                with load.transaction(con):
+                    load.restage(con, frames)
+                _count(counts, read, batch, frames)
+            counts["n_files_offered"] = stored.height
             totals = load.finish_run(con, run_id, load.RunCounts(**counts))
-        except BaseException as error:
-            load.rollback(con)
-            load.fail_run(con, run_id, f"{type(error).__name__}: {error}")
-            raise
+    except BaseException as error:
+        if started:
+            with open_writer(warehouse, settings.lock_timeout_s) as con:
+                load.record_failed_run(con, run_id, started_at, None, f"{type(error).__name__}: {error}")
+        raise
     return {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
 
 
@@ -259,10 +286,8 @@ def rebuild_flow(warehouse: str | None = None, batch_size: int | None = None) ->
         return Failed(message=str(error))
 
 
-@flow(name="profile-etl-load", log_prints=False)
-def load_pages_flow(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
-                    full_refresh: bool) -> dict:
-    """Load pages with the task runner the parent flow chose."""
+def _load(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
+          full_refresh: bool) -> dict | State:
     try:
         summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
     except (InputError, WarehouseError) as error:
@@ -272,7 +297,14 @@ def load_pages_flow(paths: list[str], warehouse: str, as_of: dt.date | None, bat
     return summary
 
 
-@flow(name="profile-etl", log_prints=False)
+@flow(name="profile-etl-load", log_prints=False)
+def load_pages_flow(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
+                    full_refresh: bool) -> dict:
+    """Load pages with the task runner the parent flow chose."""
+    return _load(paths, warehouse, as_of, batch_size, full_refresh)
+
+
+@flow(name="profile-etl", log_prints=False, task_runner=ThreadPoolTaskRunner())
 def profile_etl_flow(
     paths: list[str] | None = None,
     warehouse: str | None = None,
@@ -291,6 +323,9 @@ def profile_etl_flow(
     settings = get_settings()
     chosen = [str(p) for p in paths] if paths else [str(settings.sample_dir)]
     target = str(warehouse or settings.warehouse)
+    if task_runner == "thread" and workers is None:
+        # This flow's own thread pool: no subflow, whose run would cost about a second.
+        return _load(chosen, target, as_of, batch_size, full_refresh)
     try:
         runner = make_task_runner(task_runner, dask_address, workers)
     except ValueError as error:

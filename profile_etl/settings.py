@@ -21,10 +21,13 @@ class Settings(BaseSettings):
         description="DuckDB warehouse file (PROFILE_ETL_WAREHOUSE).",
     )
     batch_size: int = Field(
-        default=500, ge=1, description="Pages parsed per batch (one Prefect task run per batch)."
+        default=200, ge=1, description="Pages parsed per batch (one Prefect task run per batch)."
     )
     batches_in_flight: int = Field(
-        default=3, ge=1, description="Batches read and parsed ahead of the loader (bounds memory)."
+        default=2, ge=1, description="Batches read and parsed ahead of the loader (bounds memory)."
+    )
+    duckdb_memory_limit: str = Field(
+        default="1GB", description="DuckDB's memory limit for the writer (it spills to disk beyond it)."
     )
     lock_timeout_s: float = Field(
         default=600.0, ge=0, description="How long a run waits for another run's write lock."

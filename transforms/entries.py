@@ -108,7 +108,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     return parsed.with_columns(
         title=nfc(title),
         authors_text=nfc(authors),
-        abstract=abstract.str.normalize("NFC").str.strip_chars(),
+        abstract=abstract.str.strip_chars(),  # NFC is applied in `parse_pages`, only where needed
         reason=reason,
     ).with_columns(
         # A loaded entry uses its meta line and the lines its layout expects; a

@@ -21,6 +21,17 @@ def nfc(expr: pl.Expr) -> pl.Expr:
     return expr.str.normalize("NFC").str.replace_all(patterns.WHITESPACE, " ").str.strip_chars()
 
 
+def nfc_where_needed(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """NFC-normalize a text column, touching only the rows that are not plain ASCII (which
+    are already in every normal form): abstracts are long and mostly ASCII."""
+    values = frame[column]
+    needs = values.str.contains(r"[^\x00-\x7F]").fill_null(False)
+    if not needs.any():
+        return frame
+    fixed = values.filter(needs).str.normalize("NFC")
+    return frame.with_columns(values.scatter(needs.arg_true(), fixed))
+
+
 def name_key(expr: pl.Expr) -> pl.Expr:
     """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O'BRIEN` -> `seán o'brien`."""
     return (

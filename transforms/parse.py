@@ -16,6 +16,7 @@ from . import ENGINE
 from . import patterns
 from .entries import gather_entries, parse_entries
 from .header import classify_header_lines, header_fields
+from .keys import nfc_where_needed
 from .lines import split_lines
 
 STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
@@ -66,6 +67,7 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         )
         .sort("doc_id", "line_no")
         .collect(engine=ENGINE)
+        .pipe(nfc_where_needed, "abstract")
     )
     entry_line_records = (
         entry_lines.lazy()

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import WarehouseError
-from .publish import prepare_work_copy, publish, writer_lock
+from .publish import prepare_work_copy, publish, work_path, writer_lock
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 
@@ -116,38 +116,62 @@ def check_writable(path: Path) -> None:
             raise WarehouseError(_describe(error, path)) from error
 
 
+def _connect_work(path: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    try:
+        return duckdb.connect(str(work_path(path)), config=config)
+    except duckdb.Error as error:
+        raise WarehouseError(_describe(error, path)) from error
+
+
+def _unfinished_runs(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    has_runs = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'meta' and table_name = 'runs'"
+    ).fetchone()[0]
+    if not has_runs:
+        return []
+    return con.execute("select run_id, started_at, as_of from meta.runs where status = 'running'").fetchall()
+
+
 @contextmanager
-def open_writer(path: Path, lock_timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_writer(path: Path, lock_timeout_s: float, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the writer's copy, with migrations and views applied.
 
-    Waits for another run's lock; on leaving, checkpoints, closes and publishes the copy
-    (see `publish.py`), also after a failed run so that its record in meta.runs is visible.
+    Waits for another run's lock. A copy left half-written by a run whose process died is
+    replaced by the published warehouse first, and that run is recorded as abandoned. On
+    leaving normally: checkpoint, close, publish. On an error: the copy is thrown away
+    and the published warehouse stays as it was.
     """
     path = Path(path)
     _check_writable_location(path)
     with writer_lock(path, lock_timeout_s):
-        work = prepare_work_copy(path)
-        try:
-            con = duckdb.connect(str(work))
-        except duckdb.Error as error:
-            raise WarehouseError(_describe(error, path)) from error
-        closed = False
+        prepare_work_copy(path)
+        con = _connect_work(path, memory_limit)
+        abandoned = _unfinished_runs(con)
+        if abandoned:
+            con.close()
+            prepare_work_copy(path, fresh=True)
+            con = _connect_work(path, memory_limit)
         try:
             try:
                 apply_migrations(con)
                 apply_views(con)
             except duckdb.Error as error:
                 raise WarehouseError(_describe(error, path)) from error
+            for run_id, started_at, as_of in abandoned:
+                con.execute(
+                    "insert or ignore into meta.runs (run_id, started_at, status, as_of, message) "
+                    "values (?, ?, 'abandoned', ?, 'the process ended before the run finished; nothing of it was published')",
+                    [run_id, started_at, as_of],
+                )
             yield con
-        finally:
-            try:
-                con.execute("checkpoint")
-                con.close()
-                closed = True
-            except duckdb.Error:
-                con.close()
-            if closed:
-                publish(path)
+        except BaseException:
+            con.close()
+            prepare_work_copy(path, fresh=True)
+            raise
+        con.execute("checkpoint")
+        con.close()
+        publish(path)
 
 
 @contextmanager

@@ -8,6 +8,8 @@ go to DuckDB through Arrow (`register`), never as text pasted into SQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -65,17 +67,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date | None) -> None:
-    """Record the run as running (committed at once, so a failed run stays visible).
-
-    Runs still marked running belong to processes that died: the caller holds the lock.
-    """
-    con.execute(
-        """
-        update meta.runs set status = 'abandoned',
-            message = 'the process ended before the run finished; nothing of it was loaded'
-        where status = 'running'
-        """
-    )
+    """Record the run as running, committed at once: a copy holding a running run after its
+    process died is recognised as half-written by the next writer (see `open_writer`)."""
     con.execute(
         "insert into meta.runs (run_id, started_at, status, as_of) values (?, ?, 'running', ?)",
         [run_id, _now(), as_of],
@@ -88,12 +81,16 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows.fetchall()}
 
 
-def begin(con: duckdb.DuckDBPyConnection) -> None:
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit the block's writes together, or none of them."""
     con.execute("begin transaction")
-
-
-def rollback(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("rollback")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def stage_batch(
@@ -105,8 +102,9 @@ def stage_batch(
     entries: pl.DataFrame,
     entry_authors: pl.DataFrame,
     quarantine: pl.DataFrame,
-) -> None:
+) -> int:
     """Replace the staged rows of every content in this batch and record its files.
+    Returns a count of changes (0: the batch changed nothing the core tables depend on).
 
     `files` has one row per offered (file_sha256, path) with the meta.source_files columns;
     `documents` the (file_sha256, content) of the pages parsed in this batch.
@@ -124,15 +122,25 @@ def stage_batch(
     _insert(con, "staging.entries", entries)
     _insert(con, "staging.entry_authors", entry_authors)
     _insert(con, "quarantine.records", quarantine)
-    _record_files(con, files)
+    return _record_files(con, files) + processed.height
 
 
-def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
-    """Upsert meta.source_files; a path's previous contents stop being current."""
+def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
+    """Upsert meta.source_files; a path's previous contents stop being current. Returns how
+    many offered (path, content) pairs were not already current."""
     if files.is_empty():
-        return
+        return 0
     con.register("_files", files.to_arrow())
     try:
+        changed = con.execute(
+            """
+            select count(*) from _files as n
+            where not exists (
+                select 1 from meta.source_files as f
+                where f.path = n.path and f.file_sha256 = n.file_sha256 and f.is_current
+            )
+            """
+        ).fetchone()[0]
         con.execute(
             """
             update meta.source_files as f set is_current = false
@@ -167,6 +175,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
         )
     finally:
         con.unregister("_files")
+    return changed
 
 
 def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
@@ -261,9 +270,14 @@ def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"insert into core.{table} by name {read_sql('core', table + '.sql')}")
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts) -> dict[str, int]:
-    """Rebuild core, write the run's counts and commit. Returns the warehouse totals."""
-    rebuild_core(con)
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, counts: RunCounts, *, changed: bool = True
+) -> dict[str, int]:
+    """Rebuild core (unless nothing `changed`), write the run's counts, commit. Returns the
+    warehouse totals."""
+    con.execute("begin transaction")
+    if changed:
+        rebuild_core(con)
     totals = {
         name: con.execute(f"select count(*) from core.{name}").fetchone()[0]
         for name in ("researchers", "papers", "authors")
@@ -300,9 +314,12 @@ def top_quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str, limit: i
     ).fetchall()
 
 
-def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
-    """Mark the run failed (after its transaction was rolled back)."""
+def record_failed_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, started_at: dt.datetime, as_of: dt.date | None, message: str
+) -> None:
+    """Record a failed run in a warehouse that holds nothing else of it."""
     con.execute(
-        "update meta.runs set finished_at = ?, status = 'failed', message = ? where run_id = ?",
-        [_now(), message[:2000], run_id],
+        "insert into meta.runs (run_id, started_at, finished_at, status, as_of, message) "
+        "values (?, ?, ?, 'failed', ?, ?)",
+        [run_id, started_at, _now(), as_of, message[:2000]],
     )

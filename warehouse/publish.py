@@ -1,5 +1,10 @@
 """Readers never wait for writers: runs write a private copy and publish it atomically.
 
+The published file is the truth; the work copy is the writer's scratch space, equal to
+the published file between runs. A run commits batch by batch into the copy (so memory
+stays flat however large the run), and only a completed run is published: a run that
+fails, or a process that dies, leaves a copy that the next writer throws away.
+
 DuckDB lets one process write a file *or* many read it, never both, so a BI tool that
 holds the warehouse open would block a scheduled run (and the run would lock the tool
 out). Instead a run writes `<warehouse>.work`, commits, checkpoints, copies it to a
@@ -78,9 +83,13 @@ def _atomic_copy(source: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
-def prepare_work_copy(published: Path) -> Path:
-    """The work copy, started from the published warehouse when there is none yet."""
+def prepare_work_copy(published: Path, *, fresh: bool = False) -> Path:
+    """The work copy, started from the published warehouse when there is none yet (or,
+    with `fresh`, always: a run that failed or died leaves its copy half-written)."""
     work = work_path(published)
+    if fresh:
+        work.unlink(missing_ok=True)
+        work.with_name(work.name + ".wal").unlink(missing_ok=True)
     if not work.exists() and published.exists():
         _atomic_copy(published, work)
     for stale in published.parent.glob(f".{published.name}.*.tmp"):

@@ -135,7 +135,7 @@ def test_runs_are_reported_to_a_running_prefect_server(tmp_path, corpus):
         states = {(r["name"], r["state"]["type"]) for r in runs}
         flows = {f["id"]: f["name"] for f in httpx.post(f"{api}/flows/filter", json={}, timeout=10).json()}
         names = {flows[r["flow_id"]] for r in runs}
-        assert {"profile-etl", "profile-etl-load"} <= names
+        assert "profile-etl" in names
         assert all(state == "COMPLETED" for _, state in states), states
     finally:
         server.terminate()
