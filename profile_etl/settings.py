@@ -27,7 +27,7 @@ class Settings(BaseSettings):
         default=2, ge=1, description="Batches read and parsed ahead of the loader (bounds memory)."
     )
     duckdb_memory_limit: str = Field(
-        default="1GB", description="DuckDB's memory limit for the writer (it spills to disk beyond it)."
+        default="300MB", description="DuckDB's memory limit for the writer (it spills to disk beyond it)."
     )
     lock_timeout_s: float = Field(
         default=600.0, ge=0, description="How long a run waits for another run's write lock."
