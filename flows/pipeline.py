@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -132,6 +134,25 @@ def _batches(items: list[Path], size: int) -> list[list[Path]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+@contextmanager
+def _run_writer(warehouse: Path, run_id: str, as_of: dt.date | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer for one run, with the run recorded as running; if the run fails, its copy
+    is thrown away (see `open_writer`) and the failure is recorded on its own."""
+    settings = get_settings()
+    started_at = dt.datetime.now(dt.UTC)
+    started = False
+    try:
+        with open_writer(warehouse, settings.lock_timeout_s, settings.duckdb_memory_limit) as con:
+            load.start_run(con, run_id, as_of)
+            started = True
+            yield con
+    except BaseException as error:
+        if started:
+            with open_writer(warehouse, settings.lock_timeout_s) as con:
+                load.record_failed_run(con, run_id, started_at, as_of, f"{type(error).__name__}: {error}")
+        raise
+
+
 def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str]) -> tuple[PrefectFuture, PrefectFuture]:
     read = read_batch.submit(paths, as_of, skip)
     return read, parse_batch.submit(read)
@@ -146,7 +167,8 @@ def run_pipeline(
     progress: ProgressHook | None = None,
 ) -> dict:
     """The flow's body: batches are read and parsed in parallel by the flow's task runner
-    (a bounded number ahead), and loaded in order by this one writer, in one transaction."""
+    (a bounded number ahead), and loaded in order by this one writer; the warehouse is
+    published only when the whole run succeeded."""
     settings = get_settings()
     batch_size = batch_size or settings.batch_size
     progress = progress or PROGRESS.get()
@@ -158,41 +180,31 @@ def run_pipeline(
     batches = _batches(files, batch_size)
     ahead = settings.batches_in_flight
     logger.info("run %s: %d files in %d batches -> %s", run_id, len(files), len(batches), warehouse)
-    started_at = dt.datetime.now(dt.UTC)
-    started = False
-    try:
-        with open_writer(warehouse, settings.lock_timeout_s, settings.duckdb_memory_limit) as con:
-            load.start_run(con, run_id, as_of)
-            started = True
-            skip = set() if full_refresh else load.known_hashes(con)
-            in_flight = [_submit(b, as_of, skip) for b in batches[:ahead]]
-            staged: set[str] = set()
-            changes = 0
-            for done in range(1, len(batches) + 1):
-                read_future, parse_future = in_flight.pop(0)
-                if done - 1 + ahead < len(batches):
-                    in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip))
-                read = read_future.result()
-                try:
-                    batch = parse_future.result()
-                except Exception as error:
-                    raise _name_the_culprit(read, error) from error
-                read, batch = _without_contents(read, batch, staged)
-                staged |= set(read.docs["file_sha256"].to_list())
-                frames = _staging_frames(run_id, read, batch)
-                with load.transaction(con):
-                    changes += load.stage_batch(con, **frames)
-                _count(counts, read, batch, frames)
-                logger.info("batch %d/%d loaded: %d files", done, len(batches), read.files.height)
-                if progress:
-                    progress(done, len(batches))
-            totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changes > 0 or full_refresh)
-            top_reasons = load.top_quarantine_reasons(con, run_id)
-    except BaseException as error:
-        if started:  # the run's copy was thrown away: record the failure on its own
-            with open_writer(warehouse, settings.lock_timeout_s) as con:
-                load.record_failed_run(con, run_id, started_at, as_of, f"{type(error).__name__}: {error}")
-        raise
+    with _run_writer(warehouse, run_id, as_of) as con:
+        skip = set() if full_refresh else load.known_hashes(con)
+        in_flight = [_submit(b, as_of, skip) for b in batches[:ahead]]
+        staged: set[str] = set()
+        changes = 0
+        for done in range(1, len(batches) + 1):
+            read_future, parse_future = in_flight.pop(0)
+            if done - 1 + ahead < len(batches):
+                in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip))
+            read = read_future.result()
+            try:
+                batch = parse_future.result()
+            except Exception as error:
+                raise _name_the_culprit(read, error) from error
+            read, batch = _without_contents(read, batch, staged)
+            staged |= set(read.docs["file_sha256"].to_list())
+            frames = _staging_frames(run_id, read, batch)
+            with load.transaction(con):
+                changes += load.stage_batch(con, **frames)
+            _count(counts, read, batch, frames)
+            logger.info("batch %d/%d loaded: %d files", done, len(batches), read.files.height)
+            if progress:
+                progress(done, len(batches))
+        totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changes > 0 or full_refresh)
+        top_reasons = load.top_quarantine_reasons(con, run_id)
     summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
     _publish_artifact(summary, top_reasons)
     return summary
@@ -240,39 +252,29 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
     batch_size = batch_size or settings.batch_size
     run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-rebuild"
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
-    started_at = dt.datetime.now(dt.UTC)
-    started = False
-    try:
-        with open_writer(warehouse, settings.lock_timeout_s, settings.duckdb_memory_limit) as con:
-            load.start_run(con, run_id, None)
-            started = True
-            stored = load.stored_documents(con)
+    with _run_writer(warehouse, run_id, None) as con:
+        stored = load.stored_documents(con)
+        with load.transaction(con):
+            load.clear_parsed(con)
+        for start in range(0, stored.height, batch_size):
+            chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
+                pl.col("doc_id").cast(pl.Int64)
+            )
+            read = ReadResult(
+                docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text"),
+                files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
+                                   status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
+                                   **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
+                failures=pl.DataFrame(schema={"source_path": pl.String, "file_sha256": pl.String,
+                                              "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
+            )
+            batch = parse_batch(read)
+            frames = _staging_frames(run_id, read, batch)
             with load.transaction(con):
-                load.clear_parsed(con)
-            for start in range(0, stored.height, batch_size):
-                chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
-                    pl.col("doc_id").cast(pl.Int64)
-                )
-                read = ReadResult(
-                    docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text"),
-                    files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
-                                       status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
-                                       **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
-                    failures=pl.DataFrame(schema={"source_path": pl.String, "file_sha256": pl.String,
-                                                  "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
-                )
-                batch = parse_batch(read)
-                frames = _staging_frames(run_id, read, batch)
-                with load.transaction(con):
-                    load.restage(con, frames)
-                _count(counts, read, batch, frames)
-            counts["n_files_offered"] = stored.height
-            totals = load.finish_run(con, run_id, load.RunCounts(**counts))
-    except BaseException as error:
-        if started:
-            with open_writer(warehouse, settings.lock_timeout_s) as con:
-                load.record_failed_run(con, run_id, started_at, None, f"{type(error).__name__}: {error}")
-        raise
+                load.restage(con, frames)
+            _count(counts, read, batch, frames)
+        counts["n_files_offered"] = stored.height
+        totals = load.finish_run(con, run_id, load.RunCounts(**counts))
     return {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
 
 
