@@ -58,7 +58,12 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     (null when the entry loads).
     """
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
-    split = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT)
+    primary = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT)
+    fallback = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT_AFTER_ACRONYM)
+    split = pl.struct(
+        title=pl.coalesce(primary.struct.field("title"), fallback.struct.field("title")),
+        authors=pl.coalesce(primary.struct.field("authors"), fallback.struct.field("authors")),
+    )
     l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
     parsed = (
         entries.with_columns(meta_parts=meta, split=split)

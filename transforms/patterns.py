@@ -54,15 +54,17 @@ METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
 # CJK) and goes on with letters, marks, apostrophes, hyphens or dots: `Yihua`, `O'Brien`,
 # `McDonald`, `Pin-Yu`, `J.`, `李`. Particles stay lower-case (`van`, `de`), and so do
 # elided or hyphenated prefixes before a capital (`d'Alembert`, `al-Khwarizmi`).
-_CAPITAL_WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]*"
 _WORD = r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.\-]*"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|des|di|da|dos|du|la|le|bin|ibn|al|el|ten|ter|y|zu)"
 _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
 _NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE})"
 # One author: one or more words, the first a capitalised word.  `Yann LeCun`, `Madonna`
 _NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{0,6}}"
-# A full name: two or more words, starting with a capital.  `Seán O'Brien`, `Ludwig van Beethoven`
-_FULL_NAME = rf"{_CAPITAL_WORD}(?:[ \t]+{_NAME_PART}){{1,6}}"
+# A full name: two or more words, starting with a given name: a capital followed by a
+# lower-case letter, a mark or an initial's dot (`Seán O'Brien`, `J. Doe`, `Ludwig van
+# Beethoven`), never two capitals (`DJane` is the `D` of `3D` glued to `Jane`).
+_GIVEN_NAME = r"\p{Lu}[\p{Ll}\p{M}.'’][\p{L}\p{M}'’.\-]*"
+_FULL_NAME = rf"{_GIVEN_NAME}(?:[ \t]+{_NAME_PART}){{1,6}}"
 _ETAL = r"(?:,?[ \t]+et[ \t]+al\.?)?"
 
 # A whole author line: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.`
@@ -73,10 +75,14 @@ AUTHOR_LINE = rf"^{_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL}$"
 # The greedy `.*` makes the engine take the right-most split point whose remainder is a
 # well-formed author list starting with a full name; the title must end in a lower-case
 # letter, a digit or closing punctuation.
+_AUTHOR_LIST = rf"{_FULL_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL}"
 COMPACT_SPLIT = (
     r"^(?P<title>.*[\p{Ll}\p{N}\)\]\}\?!\.'’\x22”:])"
-    rf"(?P<authors>{_FULL_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL})$"
+    rf"(?P<authors>{_AUTHOR_LIST})$"
 )
+# Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
+# authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
+COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"
 
 # A person's name on a header line (the profile owner): `Yihua Zhang`
 OWNER_NAME_LINE = rf"^{_NAME}$"

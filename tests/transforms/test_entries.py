@@ -105,3 +105,17 @@ def test_author_lines(line):
 )
 def test_abstracts_and_titles_are_not_author_lines(line):
     assert not pl.select(pl.lit(line).str.contains(patterns.AUTHOR_LINE)).item()
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        ("Scaling up NLPJane Doe, Li Wei", "Scaling up NLP", "Jane Doe, Li Wei"),
+        ("Models in 3DJane Doe et al.", "Models in 3D", "Jane Doe et al."),
+        ("Robust RL for GANsJ. Doe, Li Wei", "Robust RL for GANs", "J. Doe, Li Wei"),
+    ],
+)
+def test_titles_ending_in_an_acronym_split_before_the_given_name(line, title, authors):
+    text = f"LGOct 3, 2023\n{line}\nWe study x.\n"
+    row = _entries(text).row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
