@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 READ_ATTEMPTS = 3
+BINARY_SNIFF_BYTES = 8000
 ACCOUNTING = ("n_lines", "n_separator_lines", "n_loaded_lines", "n_quarantined_lines")
 READ_BACKOFF_S = 0.2
 
@@ -70,8 +71,18 @@ def _count_lines(data: bytes) -> int:
     return (body[:-1] if body.endswith(b"\n") else body).count(b"\n") + 1
 
 
-def _decode_error(data: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
+class _LooksBinary(ValueError):
+    """Valid UTF-8 that is still not text: a NUL byte near the start (git's heuristic)."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+def _decode_error(data: bytes, error: UnicodeDecodeError | _LooksBinary) -> tuple[int, str]:
     line_no = data.count(b"\n", 0, error.start) + 1
+    if isinstance(error, _LooksBinary):
+        return line_no, f"file looks binary (NUL byte at offset {error.start}, line {line_no})"
     byte = data[error.start]
     return line_no, f"file is not valid UTF-8 (byte 0x{byte:02x} at offset {error.start}, line {line_no})"
 
@@ -104,7 +115,9 @@ def read_files(
         seen.add(sha)
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
+            if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:
+                raise _LooksBinary(nul)
+        except (UnicodeDecodeError, _LooksBinary) as error:
             line_no, reason = _decode_error(data, error)
             n_lines = _count_lines(data)
             files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,

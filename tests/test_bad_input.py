@@ -20,6 +20,7 @@ GOOD_TITLE = "A Good Paper on Robust Things"
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "empty.txt": (["file is empty"], []),
     "binary.txt": (["file is not valid UTF-8 (byte 0x89 at offset 9, line 2)"], []),
+    "binary_utf8.txt": (["file looks binary (NUL byte at offset 19, line 3)"], []),
     "bom_crlf.txt": ([], [GOOD_TITLE, "A Year-less Paper"]),
     "garbled_header.txt": (["header field 'h-index' has no number", "header field 'citations' has no number"], [GOOD_TITLE]),
     "impossible_date.txt": (["invalid date 'Feb 30, 2024'"], [GOOD_TITLE]),
