@@ -13,13 +13,13 @@ MONTHS: dict[str, int] = {
 }
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 
-# A date as the site prints it: `Nov 21, 2022`, `Apr 7` (no year), `Sept. 3, 2021`.
-DATE = rf"(?P<month>{_MONTH})[a-z]*\.?\s*(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?"
+# A date as the site prints it: `Nov 21, 2022`, `Apr 7` (no year), `Sept. 3, 2021`, `Nov 21 2022`.
+DATE = rf"(?P<month>{_MONTH})[a-z]*\.?\s*(?P<day>\d{{1,2}})(?:(?:\s*,\s*|\s+)(?P<year>\d{{4}}))?"
 
 # Anything that *looks* like a meta line: short, glued, with a month and a day in it.
 # `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7` or `CVFeb 30, 2024`.
 # A line matching this starts a new entry; whether it parses is decided by META_LINE.
-META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}[a-z]*\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}})?\s*(?:Code)?$"
+META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}[a-z]*\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?\s*(?:Code)?$"
 
 # The strict meta line: optional score, category code (two or more capitals), date, `Code`.
 # `89.2CVApr 7` -> score 89.2, category CV, Apr 7;  `LGOct 3, 2023Code` -> has_code.

@@ -119,3 +119,13 @@ def test_titles_ending_in_an_acronym_split_before_the_given_name(line, title, au
     text = f"LGOct 3, 2023\n{line}\nWe study x.\n"
     row = _entries(text).row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
+
+
+def test_a_date_without_the_comma_before_the_year():
+    row = _entries("LGNov 21 2022Code\nT\nJane Doe\nAbs.\n").row(0, named=True)
+    assert (str(row["published_on"]), row["published_year_inferred"], row["has_code"]) == ("2022-11-21", False, True)
+
+
+@pytest.mark.parametrize("line", ["May 2024", "Jun 2023 results", "We met on May 5, 2024 in Paris."])
+def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
+    assert not pl.select(pl.lit(line).str.contains(patterns.META_LIKE)).item()
