@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .settings import get_settings
+from .settings import Settings, get_settings
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -74,7 +74,7 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
         if not path.exists():
             _fail(f"input path does not exist: {path}")
     target = warehouse or settings.warehouse
-    if warehouse is None and target == type(settings)().model_fields["warehouse"].default:
+    if warehouse is None and target == Settings.model_fields["warehouse"].default:
         target.parent.mkdir(parents=True, exist_ok=True)  # the default location may be created
     try:
         from .warehouse.connection import check_writable
