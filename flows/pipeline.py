@@ -69,17 +69,20 @@ def _without_contents(
     read: ReadResult, batch: PageBatch | None, shas: set[str]
 ) -> tuple[ReadResult, PageBatch | None]:
     """Drop pages whose content an earlier batch of this run already loaded."""
-    if not shas or batch is None:
+    if not shas:
         return read, batch
     seen = pl.col("file_sha256").is_in(list(shas))
     dup_docs = read.docs.filter(seen)["doc_id"].implode()
     keep = ~pl.col("doc_id").is_in(dup_docs)
-    repeated = seen & (pl.col("status") == "loaded")
+    repeated = seen & pl.col("status").is_in(["loaded", "failed"])
     files = read.files.with_columns(
         status=pl.when(repeated).then(pl.lit("skipped")).otherwise("status"),
         reason=pl.when(repeated).then(pl.lit("content already loaded")).otherwise("reason"),
     )
-    read = ReadResult(docs=read.docs.filter(keep), files=files, failures=read.failures)
+    failures = read.failures.filter(~seen.fill_null(False))
+    read = ReadResult(docs=read.docs.filter(keep), files=files, failures=failures)
+    if batch is None:
+        return read, batch
     batch = PageBatch(
         pages=batch.pages.filter(keep), entries=batch.entries.filter(keep),
         entry_authors=batch.entry_authors.filter(keep), quarantine=batch.quarantine.filter(keep),
@@ -195,7 +198,7 @@ def run_pipeline(
             except Exception as error:
                 raise _name_the_culprit(read, error) from error
             read, batch = _without_contents(read, batch, staged)
-            staged |= set(read.docs["file_sha256"].to_list())
+            staged |= set(read.files.filter(pl.col("status") != "skipped")["file_sha256"].drop_nulls().to_list())
             frames = _staging_frames(run_id, read, batch)
             with load.transaction(con):
                 changes += load.stage_batch(con, **frames)

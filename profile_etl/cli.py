@@ -185,8 +185,11 @@ def serve(paths: tuple[Path, ...], cron: str, name: str, warehouse: Path | None,
     for path in paths:
         if not path.exists():
             _fail(f"input path does not exist: {path}")
-    deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
-                                  batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)
+    try:
+        deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
+                                      batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)
+    except ValueError as error:  # pydantic's ValidationError is one: a bad --cron
+        _fail(f"invalid deployment: {str(error).splitlines()[0]} ({cron!r})")
     serve_deployment(deployment)
 
 
@@ -205,9 +208,11 @@ def sql(query: str, warehouse: Path | None, as_csv: bool) -> None:
     target = warehouse or get_settings().warehouse
     try:
         with open_reader(target) as con:
+            if not query.strip():
+                raise WarehouseError("the query is empty")
             result = con.execute(query)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchall()
+            columns = [d[0] for d in (result.description or [])] if result is not None else []
+            rows = result.fetchall() if columns else []
     except WarehouseError as error:
         _fail(str(error))
     except duckdb.Error as error:
@@ -235,9 +240,15 @@ def rebuild(warehouse: Path | None) -> None:
     from .flows.pipeline import rebuild_flow
     from .warehouse.errors import WarehouseError
 
+    from .warehouse.connection import check_writable
+
     target = warehouse or get_settings().warehouse
     if not target.is_file():
         _fail(f"warehouse not found: {target}")
+    try:
+        check_writable(target)
+    except WarehouseError as error:
+        _fail(str(error))
     state = rebuild_flow(warehouse=str(target), return_state=True)
     if state.is_failed():
         _fail(state.message or "rebuild failed")
@@ -309,12 +320,15 @@ def generate(out_dir: Path, profiles: int, seed: int) -> None:
     """Write synthetic profile pages (both layouts) to OUT_DIR."""
     from .generator import generate_pages
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     total = 0
-    for page in generate_pages(profiles, seed):
-        path = out_dir / page.file_name
-        path.write_text(page.text, encoding="utf-8", newline="")
-        total += len(page.text.encode("utf-8"))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for page in generate_pages(profiles, seed):
+            path = out_dir / page.file_name
+            path.write_text(page.text, encoding="utf-8", newline="")
+            total += len(page.text.encode("utf-8"))
+    except OSError as error:
+        _fail(f"cannot write pages to {out_dir}: {error.strerror or error}")
     click.echo(f"wrote {profiles} pages ({total / 1e6:.1f} MB) to {out_dir}")
 
 

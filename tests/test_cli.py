@@ -136,3 +136,22 @@ def test_as_of_that_is_not_a_date(tmp_path):
 
 def test_sql_on_missing_warehouse(tmp_path):
     _one_line_error(_cli("sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb")), "warehouse not found")
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["sql", " "], "the query is empty"),
+        (["serve", "--cron", "bogus"], "invalid deployment"),
+    ],
+)
+def test_more_user_errors_are_one_line(sample_warehouse, args, text):
+    warehouse, _ = sample_warehouse
+    extra = ["--warehouse", str(warehouse)] if args[0] == "sql" else []
+    _one_line_error(_cli(*args, *extra), text)
+
+
+def test_generate_into_a_file_is_one_line(tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    _one_line_error(_cli("generate", str(target)), "cannot write pages to")

@@ -17,6 +17,8 @@ from .normalize import PAGE_COLUMNS, normalize
 from .parse import parse_pages
 
 FILE_EMPTY = "file is empty"
+# A page field that cannot load takes the fields derived from it along: no name, no owner.
+_DEPENDENT = {"name": ("researcher_id", "name_inferred")}
 FILE_BLANK = "file has only blank lines"
 
 
@@ -55,8 +57,9 @@ def _validate_pages(pages: pl.DataFrame, headers: pl.DataFrame) -> tuple[pl.Data
         rejected.append(lines.select("doc_id", record_line=record_line, reason="reason"))
         for column in bad["column"].unique().to_list():
             hit = pl.col("doc_id").is_in(bad.filter(pl.col("column") == column)["doc_id"].implode())
-            if column in pages.columns:
-                pages = pages.with_columns(pl.when(hit).then(None).otherwise(pl.col(column)).alias(column))
+            for dropped in (column, *_DEPENDENT.get(column, ())):
+                if dropped in pages.columns:
+                    pages = pages.with_columns(pl.when(hit).then(None).otherwise(pl.col(dropped)).alias(dropped))
     raise RuntimeError("page rows still fail validation after nulling every failing field")
 
 
@@ -81,8 +84,13 @@ def process_pages(docs: pl.DataFrame) -> PageBatch:
     entries = tables.entries.join(doc_keys.drop("source_path"), on="doc_id")
     entry_cols = list(StagedEntry.to_schema().columns)
     valid_entries, bad_entries = split_valid(entries.select(*entry_cols), StagedEntry)
-    entry_authors = tables.entry_authors.join(
-        entries.select("doc_id", "entry_no", "file_sha256", entry_line_no="line_no"), on=["doc_id", "entry_no"]
+    # The owner added to papers that hide them in `et al.` only if the page kept its owner.
+    owners = pages.select("doc_id", owner_id="researcher_id")
+    entry_authors = (
+        tables.entry_authors.join(owners, on="doc_id", how="left")
+        .filter(pl.col("position").is_not_null() | (pl.col("author_id") == pl.col("owner_id")))
+        .drop("owner_id")
+        .join(entries.select("doc_id", "entry_no", "file_sha256", entry_line_no="line_no"), on=["doc_id", "entry_no"])
     )
     author_cols = list(StagedEntryAuthor.to_schema().columns)
     _, bad_authors = split_valid(entry_authors.select(*author_cols), StagedEntryAuthor)

@@ -169,9 +169,14 @@ def open_writer(path: Path, lock_timeout_s: float, memory_limit: str | None = No
             con.close()
             prepare_work_copy(path, fresh=True)
             raise
-        con.execute("checkpoint")
-        con.close()
-        publish(path)
+        try:
+            con.execute("checkpoint")
+            con.close()
+            publish(path)
+        except BaseException:
+            con.close()
+            prepare_work_copy(path, fresh=True)  # the run is not published: its copy must go
+            raise
 
 
 @contextmanager

@@ -76,8 +76,12 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date | None
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Contents already processed (loaded or failed): an unchanged file is skipped."""
-    rows = con.execute("select distinct file_sha256 from meta.source_files where status in ('loaded', 'failed')")
+    """Contents already processed (loaded or failed) and still current for some path: an
+    unchanged file is skipped. A content that stopped being current had its rows replaced,
+    so if it comes back it is processed again."""
+    rows = con.execute(
+        "select distinct file_sha256 from meta.source_files where status in ('loaded', 'failed') and is_current"
+    )
     return {row[0] for row in rows.fetchall()}
 
 
@@ -212,20 +216,17 @@ def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The text of every current page with the as_of and path it was loaded with."""
+    """The text of every staged page with the as_of and path it was loaded with."""
     return con.sql(
         """
-        with current_files as (
-            select file_sha256, min(path) as source_path, any_value(as_of) as as_of,
-                any_value(size_bytes) as size_bytes,
-            from meta.source_files
-            where is_current and status = 'loaded'
-            group by file_sha256
+        with sizes as (
+            select file_sha256, max(size_bytes) as size_bytes from meta.source_files group by file_sha256
         )
-        select f.file_sha256, f.source_path, f.as_of, f.size_bytes, d.content as text,
-        from current_files as f
+        select p.file_sha256, p.source_path, p.as_of, s.size_bytes, d.content as text,
+        from staging.pages as p
         inner join raw.documents as d using (file_sha256)
-        order by f.source_path
+        left join sizes as s using (file_sha256)
+        order by p.source_path
         """
     ).pl()
 

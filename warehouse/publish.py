@@ -83,15 +83,34 @@ def _atomic_copy(source: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
+def _stamp(published: Path) -> str:
+    """What identifies the published file: replaced, restored or deleted, it changes."""
+    if not published.exists():
+        return "absent"
+    stat = published.stat()
+    return f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _stamp_path(published: Path) -> Path:
+    return published.with_name(published.name + ".work.stamp")
+
+
 def prepare_work_copy(published: Path, *, fresh: bool = False) -> Path:
-    """The work copy, started from the published warehouse when there is none yet (or,
-    with `fresh`, always: a run that failed or died leaves its copy half-written)."""
+    """The work copy, equal to the published warehouse. It is made anew when there is none,
+    when asked (`fresh`: a failed or dead run left it half-written), or when the published
+    file is not the one the copy was last published as (the user deleted, replaced or
+    restored it: the published file is the truth)."""
     work = work_path(published)
-    if fresh:
+    stamp = _stamp_path(published)
+    recorded = stamp.read_text() if stamp.exists() else None
+    if fresh or recorded != _stamp(published):
         work.unlink(missing_ok=True)
         work.with_name(work.name + ".wal").unlink(missing_ok=True)
-    if not work.exists() and published.exists():
-        _atomic_copy(published, work)
+        stamp.unlink(missing_ok=True)
+    if not work.exists():
+        if published.exists():
+            _atomic_copy(published, work)
+        stamp.write_text(_stamp(published))
     for stale in published.parent.glob(f".{published.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a run killed while publishing
     return work
@@ -100,3 +119,4 @@ def prepare_work_copy(published: Path, *, fresh: bool = False) -> Path:
 def publish(published: Path) -> None:
     """Atomically replace the published warehouse by the (closed, checkpointed) work copy."""
     _atomic_copy(work_path(published), published)
+    _stamp_path(published).write_text(_stamp(published))

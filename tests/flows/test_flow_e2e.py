@@ -173,3 +173,27 @@ def test_every_core_row_carries_its_lineage(seed_warehouse):
     # A researcher's line is their header's name line; an inferred owner has no such line.
     headerless = query(seed_warehouse, "select count(*) n from core.researchers where (source_line_no is null) <> name_inferred")
     assert headerless["n"].item() == 0
+
+
+def test_a_content_that_comes_back_is_loaded_again(tmp_path):
+    x = "Jane Doe\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n"
+    y = "Jane Doe\nh-index 4\nLGJan 5, 2024\nPaper Y\nJane Doe\nB.\n"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "a.txt"
+    warehouse = tmp_path / "w.duckdb"
+    for text in (x, y, x):
+        page.write_text(text, encoding="utf-8")
+        _run([folder], warehouse)
+    assert query(warehouse, "select title from core.papers")["title"].to_list() == ["Paper X"]
+    page.write_text(y, encoding="utf-8")
+    _run([folder], warehouse)
+    (folder / "b.txt").write_text(x, encoding="utf-8")  # X again, under a new name, after it went stale
+    _run([folder], warehouse)
+    assert sorted(query(warehouse, "select title from core.papers")["title"].to_list()) == ["Paper X", "Paper Y"]
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse, copy)
+    from profile_etl.flows.pipeline import rebuild_flow
+
+    rebuild_flow(warehouse=str(copy))
+    assert sorted(query(copy, "select title from core.papers")["title"].to_list()) == ["Paper X", "Paper Y"]

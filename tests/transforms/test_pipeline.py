@@ -110,3 +110,13 @@ def test_empty_and_blank_files_are_quarantined_as_files():
     batch = process_pages(make_docs(["", "\n\n  \n"]))
     assert batch.quarantine.sort("doc_id")["reason"].to_list() == ["file is empty", "file has only blank lines"]
     assert batch.accounting.sort("doc_id")["n_separator_lines"].to_list() == [0, 3]
+
+
+def test_a_name_that_fails_validation_leaves_the_page_without_owner():
+    name = "A" + "b" * 210 + " Doe"
+    batch = process_pages(make_docs([f"{name}\nh-index 3\nLGJan 5, 2024\nT\nJane Doe\nA.\n"]))
+    page = batch.pages.row(0, named=True)
+    assert (page["name"], page["researcher_id"], page["name_inferred"], page["h_index"]) == (None, None, None, 3)
+    assert batch.quarantine["line_no"].to_list() == [1]
+    assert batch.quarantine["reason"].item().startswith("name failed check str_length")
+    assert batch.entries.height == 1

@@ -56,3 +56,31 @@ def test_reader_cannot_reach_outside_files(tmp_path):
             con.execute("select * from read_text('/etc/passwd')")
         with pytest.raises(duckdb.Error):
             con.execute("set enable_external_access = true")
+
+
+def test_a_deleted_or_replaced_warehouse_is_not_resurrected_from_the_work_copy(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+    path.unlink()  # the user starts over
+    with open_writer(path, lock_timeout_s=1) as con:
+        assert con.execute("select count(*) from information_schema.tables where table_name = 't'").fetchone() == (0,)
+
+
+def test_a_failed_publish_publishes_nothing_and_keeps_no_half_copy(tmp_path, monkeypatch):
+    from profile_etl.warehouse import connection
+
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+
+    def disk_full(_path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(connection, "publish", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        with open_writer(path, lock_timeout_s=1) as con:
+            con.execute("insert into core.t values (2)")
+    monkeypatch.undo()
+    with open_writer(path, lock_timeout_s=1) as con:  # starts again from the published state
+        assert con.execute("select count(*) from core.t").fetchone() == (1,)
