@@ -1,6 +1,6 @@
 -- core.paper_authors: one row per author of a paper. Positions are those of the entry that
 -- core.papers took its fields from; the owner of any page listing the paper is an author
--- too, with a null position when their name is hidden in `et al.`.
+-- too, with a null position when that entry does not list them (hidden in `et al.`).
 with papers as (
     select * from core.papers
 ),
@@ -20,8 +20,10 @@ candidates as (
             entry_authors.file_sha256 = papers.source_file_sha256
             and entry_authors.entry_line_no = papers.source_line_no
         ) as is_from_source_entry,
+        entry_authors.author_id is not distinct from owners.researcher_id as is_page_owner,
     from entry_authors
     inner join papers using (paper_id)
+    left join staging.pages as owners using (file_sha256)
 ),
 
 kept as (
@@ -32,7 +34,7 @@ kept as (
             order by is_from_source_entry desc, position nulls last, file_sha256, entry_line_no
         ) as rank_in_author,
     from candidates
-    where is_from_source_entry or position is null
+    where is_from_source_entry or is_page_owner
 ),
 
 final as (

@@ -197,3 +197,21 @@ def test_a_content_that_comes_back_is_loaded_again(tmp_path):
 
     rebuild_flow(warehouse=str(copy))
     assert sorted(query(copy, "select title from core.papers")["title"].to_list()) == ["Paper X", "Paper Y"]
+
+
+def test_a_page_owner_stays_an_author_when_the_newest_listing_hides_them(tmp_path):
+    import datetime as dt
+
+    older, newer = tmp_path / "b_page", tmp_path / "a_page"
+    older.mkdir()
+    newer.mkdir()
+    (older / "b.txt").write_text("Bo Berg\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu, Bo Berg\nA.\n", encoding="utf-8")
+    (newer / "a.txt").write_text("Ana Alves\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu et al.\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(older)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
+    profile_etl_flow(paths=[str(newer)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 1))
+    authors = query(
+        warehouse,
+        "select a.name, pa.position from core.paper_authors pa join core.authors a using (author_id) order by a.name",
+    )
+    assert authors.rows() == [("Ana Alves", 1), ("Bo Berg", None), ("Xi Xu", 2)]
