@@ -1,7 +1,8 @@
 """The Prefect flow: extract -> parse/normalize/validate -> load -> publish.
 
 Thin by design: tasks wrap the pure transforms and the warehouse loader, one task run per
-batch of pages (never per file). Loading keeps a single writer and a single transaction.
+batch of pages (never per file). Loading keeps a single writer, and the warehouse is
+published only when the whole run succeeded.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..warehouse import load
 from ..warehouse.connection import open_writer
 from ..warehouse.errors import WarehouseError
 from .runners import TaskRunnerName, make_task_runner
-from .sources import ACCOUNTING, InputError, ReadResult, discover, read_files
+from .sources import ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, read_files
 
 ProgressHook = Callable[[int, int], None]
 # Set by the CLI to draw a progress bar; flows started elsewhere (a deployment) log instead.
@@ -92,45 +93,42 @@ def _without_contents(
 
 
 def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch | None) -> dict[str, pl.DataFrame]:
-    """Attach file identity to the batch's frames, in the staging tables' shapes."""
-    if batch is None:  # nothing parsed: only the files and their read failures
-        files = read.files.with_columns(
-            layout=pl.lit(None, pl.String), first_seen_at=pl.lit(dt.datetime.now(dt.UTC)),
-            last_run_id=pl.lit(run_id), is_current=pl.lit(True),
+    """Attach file identity to the batch's frames, in the staging tables' shapes
+    (`batch` is None when nothing was parsed: only files and their read failures)."""
+    files = read.files
+    quarantine = [read.failures.with_columns(raw_text=pl.lit(None, pl.String), stage=pl.lit("read"))]
+    empty = pl.DataFrame()
+    parsed = {"documents": empty, "pages": empty, "entries": empty, "entry_authors": empty}
+    if batch is None:
+        files = files.with_columns(layout=pl.lit(None, pl.String))
+    else:
+        keys = read.docs.select("doc_id", "file_sha256", "source_path")
+        accounting = batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path")
+        files = (
+            files.join(batch.pages.select("file_sha256", "layout"), on="file_sha256", how="left")
+            .join(accounting, on="file_sha256", how="left", suffix="_parsed")
+            .with_columns(pl.coalesce(c, f"{c}_parsed").alias(c) for c in ACCOUNTING)
+            .drop(f"{c}_parsed" for c in ACCOUNTING)
         )
-        quarantine = read.failures.with_columns(
-            raw_text=pl.lit(None, pl.String), stage=pl.lit("read"), run_id=pl.lit(run_id)
-        )
-        empty = pl.DataFrame()
-        return {"files": files, "documents": empty, "pages": empty, "entries": empty,
-                "entry_authors": empty, "quarantine": quarantine}
-    keys = read.docs.select("doc_id", "file_sha256", "source_path")
-    layout = batch.pages.select("file_sha256", "layout")
-    accounting = batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path")
-    files = (
-        read.files.join(layout, on="file_sha256", how="left")
-        .join(accounting, on="file_sha256", how="left", suffix="_parsed")
-        .with_columns(pl.coalesce(c, f"{c}_parsed").alias(c) for c in ACCOUNTING)
-        .drop(f"{c}_parsed" for c in ACCOUNTING)
-        .with_columns(
-            first_seen_at=pl.lit(dt.datetime.now(dt.UTC)),
-            last_run_id=pl.lit(run_id),
-            is_current=pl.lit(True),
-        )
-    )
-    parse_quarantine = batch.quarantine.join(keys, on="doc_id").drop("doc_id")
-    read_quarantine = read.failures.with_columns(raw_text=pl.lit(None, pl.String), stage=pl.lit("read"))
-    quarantine = pl.concat([parse_quarantine, read_quarantine], how="diagonal_relaxed").with_columns(
-        run_id=pl.lit(run_id)
-    )
+        quarantine.insert(0, batch.quarantine.join(keys, on="doc_id").drop("doc_id"))
+        parsed = {
+            "documents": read.docs.select("file_sha256", content="text"),
+            "pages": batch.pages.drop("doc_id"),
+            "entries": batch.entries.drop("doc_id"),
+            "entry_authors": batch.entry_authors.drop("doc_id"),
+        }
     return {
-        "files": files,
-        "documents": read.docs.select("file_sha256", content="text"),
-        "pages": batch.pages.drop("doc_id"),
-        "entries": batch.entries.drop("doc_id"),
-        "entry_authors": batch.entry_authors.drop("doc_id"),
-        "quarantine": quarantine,
+        "files": files.with_columns(
+            first_seen_at=pl.lit(dt.datetime.now(dt.UTC)), last_run_id=pl.lit(run_id), is_current=pl.lit(True)
+        ),
+        "quarantine": pl.concat(quarantine, how="diagonal_relaxed").with_columns(run_id=pl.lit(run_id)),
+        **parsed,
     }
+
+
+def _new_run_id(suffix: str = "") -> str:
+    """Sortable by start time, unique across processes."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
 def _batches(items: list[Path], size: int) -> list[list[Path]]:
@@ -177,7 +175,7 @@ def run_pipeline(
     progress = progress or PROGRESS.get()
     logger = get_run_logger()
     files = discover(paths)
-    run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    run_id = _new_run_id()
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
     counts["n_files_offered"] = len(files)
     batches = _batches(files, batch_size)
@@ -253,7 +251,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
     """
     settings = get_settings()
     batch_size = batch_size or settings.batch_size
-    run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-rebuild"
+    run_id = _new_run_id("-rebuild")
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
     with _run_writer(warehouse, run_id, None) as con:
         stored = load.stored_documents(con)
@@ -268,8 +266,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
                 files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
                                    status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
                                    **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
-                failures=pl.DataFrame(schema={"source_path": pl.String, "file_sha256": pl.String,
-                                              "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
+                failures=pl.DataFrame(schema=FAILURE_SCHEMA),
             )
             batch = parse_batch(read)
             frames = _staging_frames(run_id, read, batch)

@@ -13,6 +13,9 @@ import polars as pl
 READ_ATTEMPTS = 3
 BINARY_SNIFF_BYTES = 8000
 ACCOUNTING = ("n_lines", "n_separator_lines", "n_loaded_lines", "n_quarantined_lines")
+# One row per file that could not be read or decoded.
+FAILURE_SCHEMA = {"source_path": pl.String, "file_sha256": pl.String, "line_no": pl.Int64,
+                  "reason": pl.String, "n_lines": pl.Int64}
 READ_BACKOFF_S = 0.2
 
 
@@ -134,6 +137,5 @@ def read_files(
         files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
                                           "as_of": pl.Date, "status": pl.String, "reason": pl.String,
                                           **dict.fromkeys(ACCOUNTING, pl.Int64)}),
-        failures=pl.DataFrame(failures, schema={"source_path": pl.String, "file_sha256": pl.String,
-                                                "line_no": pl.Int64, "reason": pl.String, "n_lines": pl.Int64}),
+        failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
     )

@@ -28,13 +28,9 @@ CORE_BUILD_ORDER = (
     "authors",
     "categories",
 )
-STAGING_TABLES = {
-    "staging.pages": "file_sha256",
-    "staging.entries": "file_sha256",
-    "staging.entry_authors": "file_sha256",
-    "quarantine.records": "file_sha256",
-    "raw.documents": "file_sha256",
-}
+# Tables whose every row belongs to one file content (`file_sha256`).
+PARSED_TABLES = ("staging.pages", "staging.entries", "staging.entry_authors")
+CONTENT_TABLES = (*PARSED_TABLES, "quarantine.records", "raw.documents")
 
 
 @dataclass(frozen=True)
@@ -117,8 +113,8 @@ def stage_batch(
     if not processed.is_empty():
         con.register("_processed", processed.to_arrow())
         try:
-            for table, key in STAGING_TABLES.items():
-                con.execute(f"delete from {table} where {key} in (select file_sha256 from _processed)")
+            for table in CONTENT_TABLES:  # constants, not data
+                con.execute(f"delete from {table} where file_sha256 in (select file_sha256 from _processed)")
         finally:
             con.unregister("_processed")
     _insert(con, "raw.documents", documents)
@@ -184,23 +180,14 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
 
 def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
     """Staged rows of contents no path holds any more are replaced by the newer content."""
-    for table, key in STAGING_TABLES.items():
-        if table in ("raw.documents", "quarantine.records"):
-            continue
+    for table in (*PARSED_TABLES, "quarantine.records"):  # raw.documents keeps every text
         con.execute(
             f"""
-            delete from {table} where {key} not in (
-                select file_sha256 from meta.source_files where is_current
-            )
+            delete from {table}
+            where file_sha256 is not null
+              and file_sha256 not in (select file_sha256 from meta.source_files where is_current)
             """
         )
-    con.execute(
-        """
-        delete from quarantine.records
-        where file_sha256 is not null
-          and file_sha256 not in (select file_sha256 from meta.source_files where is_current)
-        """
-    )
     # A content offered under several names is attributed to the first of them by name, so
     # lineage does not depend on which name arrived first.
     con.execute(
@@ -233,7 +220,7 @@ def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def clear_parsed(con: duckdb.DuckDBPyConnection) -> None:
     """Remove everything derived from page texts (staging and parse-time quarantine)."""
-    for table in ("staging.pages", "staging.entries", "staging.entry_authors"):
+    for table in PARSED_TABLES:
         con.execute(f"delete from {table}")
     con.execute("delete from quarantine.records where stage <> 'read'")
 
