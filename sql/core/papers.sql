@@ -1,18 +1,17 @@
 -- core.papers: one row per distinct paper across all pages. The paper's fields come from
 -- its entry on the most recent page (ties: smaller content hash, then earlier line), so
 -- the result does not depend on the order pages arrived in.
-with entries as (
-    select * from staging.entries
-),
-
-pages as (
+-- The ranking reads only narrow columns; the wide ones (title, abstracts) are fetched for
+-- the one winning entry per paper, so memory does not grow with the abstracts' size.
+with pages as (
     select file_sha256, source_path, as_of from staging.pages
 ),
 
-listed as (
+ranked as (
     select
-        entries.*,
-        pages.as_of,
+        entries.paper_id,
+        entries.file_sha256,
+        entries.line_no,
         pages.source_path,
         row_number() over (
             partition by entries.paper_id
@@ -20,29 +19,34 @@ listed as (
         ) as rank_in_paper,
         min(pages.as_of) over (partition by entries.paper_id) as first_seen_as_of,
         max(pages.as_of) over (partition by entries.paper_id) as last_seen_as_of,
-    from entries
+    from staging.entries as entries
     inner join pages using (file_sha256)
+),
+
+winners as (
+    select * from ranked where rank_in_paper = 1
 ),
 
 final as (
     select
-        paper_id,
-        title,
-        abstract,
-        category,
-        published_on,
-        published_year_inferred,
-        has_code,
-        code_url,
-        authors_truncated,
-        abstract_plain,
-        first_seen_as_of,
-        last_seen_as_of,
-        file_sha256 as source_file_sha256,
-        source_path,
-        line_no as source_line_no,
-    from listed
-    where rank_in_paper = 1
+        entries.paper_id,
+        entries.title,
+        entries.abstract,
+        entries.category,
+        entries.published_on,
+        entries.published_year_inferred,
+        entries.has_code,
+        entries.code_url,
+        entries.authors_truncated,
+        entries.abstract_plain,
+        winners.first_seen_as_of,
+        winners.last_seen_as_of,
+        entries.file_sha256 as source_file_sha256,
+        winners.source_path,
+        entries.line_no as source_line_no,
+    from winners
+    inner join staging.entries as entries
+        on entries.file_sha256 = winners.file_sha256 and entries.line_no = winners.line_no
 )
 
 select * from final
