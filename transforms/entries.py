@@ -51,6 +51,14 @@ def gather_entries(entry_lines: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _split_compact(entries: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
+    """Add `compact_title` and `compact_authors`: `l1` split by `pattern` (null: no split)."""
+    parts = pl.col("l1").str.extract_groups(pattern)
+    return entries.with_columns(
+        compact_title=parts.struct.field("title"), compact_authors=parts.struct.field("authors")
+    )
+
+
 def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     """Split each entry into fields and decide whether it loads.
 
@@ -58,18 +66,21 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     (null when the entry loads).
     """
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
-    primary = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT)
-    fallback = pl.col("l1").str.extract_groups(patterns.COMPACT_SPLIT_AFTER_ACRONYM)
-    split = pl.struct(
-        title=pl.coalesce(primary.struct.field("title"), fallback.struct.field("title")),
-        authors=pl.coalesce(primary.struct.field("authors"), fallback.struct.field("authors")),
+    with_meta = entries.with_columns(
+        meta_parts=meta, l2_is_authors=pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
+    ).unnest("meta_parts")
+    # The compact split is the costliest pattern: try it only on entries that are not in
+    # the full layout, and the acronym fallback only where the split found no point.
+    no_split = {"compact_title": pl.lit(None, pl.String), "compact_authors": pl.lit(None, pl.String)}
+    full_layout = with_meta.filter(pl.col("l2_is_authors")).with_columns(**no_split)
+    primary = _split_compact(with_meta.filter(~pl.col("l2_is_authors")), patterns.COMPACT_SPLIT)
+    fallback = _split_compact(
+        primary.filter(pl.col("compact_title").is_null()).drop("compact_title", "compact_authors"),
+        patterns.COMPACT_SPLIT_AFTER_ACRONYM,
     )
-    l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
+    l2_is_authors = pl.col("l2_is_authors")
     parsed = (
-        entries.with_columns(meta_parts=meta, split=split)
-        .unnest("meta_parts")
-        .unnest("split")
-        .rename({"title": "compact_title", "authors": "compact_authors"})
+        pl.concat([full_layout, primary.filter(pl.col("compact_title").is_not_null()), fallback])
         .with_columns(
             layout=pl.when(l2_is_authors)
             .then(pl.lit("full"))
@@ -121,4 +132,4 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         n_lines=pl.when(pl.col("reason").is_null())
         .then(pl.col("expected") + 1)
         .otherwise(pl.col("n_segment_lines")),
-    )
+    ).drop("l2_is_authors")

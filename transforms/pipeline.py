@@ -12,6 +12,7 @@ import polars as pl
 
 from ..schemas.staging import StagedEntry, StagedEntryAuthor, StagedPage
 from ..schemas.validate import split_valid
+from . import ENGINE
 from .lines import count_lines
 from .normalize import PAGE_COLUMNS, normalize
 from .parse import parse_pages
@@ -129,10 +130,14 @@ def _quarantine_and_accounting(
     rejects = pl.concat([parse_rejects, later_rejects.select(parse_rejects.columns)]).unique(
         subset=["doc_id", "record_line"], keep="first", maintain_order=True
     )
+    # Only quarantined records need their text: gathering it for every record would copy
+    # every abstract once more.
     record_text = (
-        parsed.lines.filter(pl.col("record_line").is_not_null())
+        parsed.lines.lazy()
+        .join(rejects.lazy().select("doc_id", "record_line"), on=["doc_id", "record_line"], how="semi")
         .group_by("doc_id", "record_line")
         .agg(n_lines=pl.len().cast(pl.Int64), raw_text=pl.col("raw").sort_by("line_no").str.join("\n"))
+        .collect(engine=ENGINE)
     )
     line_quarantine = rejects.join(record_text, on=["doc_id", "record_line"], how="left").select(
         "doc_id", line_no="record_line", n_lines=pl.col("n_lines").fill_null(0), reason="reason",
