@@ -90,8 +90,7 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
 def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh, **runner) -> dict:
     from rich.progress import Progress
 
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
+    from .prefect_env import one_shot_run
     from .flows.pipeline import PROGRESS, profile_etl_flow
     from .flows.sources import InputError
     from .warehouse.errors import WarehouseError
@@ -99,9 +98,7 @@ def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh, **runn
     args = dict(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=as_of,
                 batch_size=batch_size, full_refresh=full_refresh, **runner)
     def run_flow() -> dict:
-        # A one-shot run needs no heartbeats (they detect crashed runs of deployments), and
-        # stopping the heartbeat thread costs up to a second at the end of every flow.
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with one_shot_run():
             state = profile_etl_flow(**args, return_state=True)
         if state.is_failed():
             try:

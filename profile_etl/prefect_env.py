@@ -8,6 +8,8 @@ default: a value already in the environment wins.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 QUIET_DEFAULTS = {
     # No usage telemetry from the embedded server.
@@ -28,3 +30,17 @@ def configure() -> None:
     """Apply the quiet defaults to this process's environment."""
     for key, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+@contextmanager
+def one_shot_run() -> Iterator[None]:
+    """Settings for a flow called once from this process (the CLI, a benchmark).
+
+    No heartbeats: they let a server notice a crashed run of a deployment, and the
+    heartbeat thread sleeps in one-second steps, so stopping it at the end of a flow
+    costs up to a second: every run would be rounded up to the next whole second.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

@@ -55,7 +55,7 @@ def _now() -> dt.datetime:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.is_empty():
         return
-    con.register("_frame", frame.to_arrow())
+    con.register("_frame", frame.to_arrow(compat_level=pl.CompatLevel.newest()))  # string views: no copy
     try:
         con.execute(f"insert into {table} by name select * from _frame")  # table names are constants
     finally:
