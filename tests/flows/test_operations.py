@@ -140,3 +140,34 @@ def test_runs_are_reported_to_a_running_prefect_server(tmp_path, corpus):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_each_batch_frees_frames_held_in_reference_cycles():
+    """Prefect keeps task results in reference cycles; the flow collects them after every
+    batch instead of waiting for Python's collector, which rarely runs for a few big objects."""
+    import gc
+    import weakref
+
+    import polars as pl
+
+    from profile_etl.flows.pipeline import _collect_batch_garbage
+
+    class Holder:
+        pass
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the flow's own collection may free the cycle
+    try:
+        with _collect_batch_garbage() as collect:
+            holder = Holder()
+            holder.itself = holder
+            holder.frame = pl.DataFrame({"x": range(1000)})
+            alive = weakref.ref(holder)
+            del holder
+            assert alive() is not None  # a cycle: reference counting alone does not free it
+            collect()
+            assert alive() is None
+        assert gc.get_freeze_count() == 0  # objects frozen for the run are collectable again
+    finally:
+        if was_enabled:
+            gc.enable()
