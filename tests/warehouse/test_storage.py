@@ -20,7 +20,7 @@ def test_tables_are_written_in_small_row_groups(tmp_path):
     warehouse grew."""
     pages = tmp_path / "pages"
     pages.mkdir()
-    for page in generate_pages(20, seed=3):
+    for page in generate_pages(40, seed=3):
         (pages / page.file_name).write_text(page.text, encoding="utf-8")
     warehouse = tmp_path / "profiles.duckdb"
     profile_etl_flow(paths=[str(pages)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 30), batch_size=5)
