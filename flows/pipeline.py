@@ -39,9 +39,10 @@ PROGRESS: ContextVar[ProgressHook | None] = ContextVar("profile_etl_progress", d
 
 
 @task(name="read_batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str]) -> ReadResult:
+def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str],
+               unchanged: dict[str, tuple[int, int, str]]) -> ReadResult:
     """Read, hash and decode a batch of files (retried on I/O errors)."""
-    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0)
+    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0, unchanged=unchanged)
 
 
 @task(name="parse_pages", cache_policy=NO_CACHE)
@@ -163,9 +164,10 @@ def _collect_batch_garbage() -> Iterator[Callable[[], None]]:
     Python's cyclic collector frees; a batch's frames are few Python objects but hundreds
     of MB, so the collector's object-count trigger would let several batches pile up. A
     full collection costs about 0.2 s with Prefect loaded, so everything alive before the
-    first batch is frozen out of it (`gc.freeze`) and a collection per batch costs ~2 ms.
+    first batch is frozen out of it (`gc.freeze`, itself free: no collection first) and a
+    collection per batch costs ~2 ms. Unfreezing at the end hands it all back to the
+    collector.
     """
-    gc.collect()
     gc.freeze()
     try:
         yield gc.collect
@@ -173,8 +175,10 @@ def _collect_batch_garbage() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str]) -> tuple[PrefectFuture, PrefectFuture]:
-    read = read_batch.submit(paths, as_of, skip)
+def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str],
+            unchanged: dict[str, tuple[int, int, str]]) -> tuple[PrefectFuture, PrefectFuture]:
+    mine = {str(p): unchanged[str(p)] for p in paths if str(p) in unchanged}
+    read = read_batch.submit(paths, as_of, skip, mine)
     return read, parse_batch.submit(read)
 
 
@@ -202,13 +206,14 @@ def run_pipeline(
     logger.info("run %s: %d files in %d batches -> %s", run_id, len(files), len(batches), warehouse)
     with _run_writer(warehouse, run_id, as_of) as con, _collect_batch_garbage() as collect:
         skip = set() if full_refresh else load.known_hashes(con)
-        in_flight = [_submit(b, as_of, skip) for b in batches[:ahead]]
+        unchanged = {} if full_refresh else load.unchanged_files(con)
+        in_flight = [_submit(b, as_of, skip, unchanged) for b in batches[:ahead]]
         staged: set[str] = set()
         changes = 0
         for done in range(1, len(batches) + 1):
             read_future, parse_future = in_flight.pop(0)
             if done - 1 + ahead < len(batches):
-                in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip))
+                in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip, unchanged))
             read = read_future.result()
             try:
                 batch = parse_future.result()

@@ -91,27 +91,42 @@ def _decode_error(data: bytes, error: UnicodeDecodeError | _LooksBinary) -> tupl
 
 
 def read_files(
-    paths: list[Path], *, as_of: dt.date | None, skip_hashes: set[str], first_doc_id: int
+    paths: list[Path],
+    *,
+    as_of: dt.date | None,
+    skip_hashes: set[str],
+    first_doc_id: int,
+    unchanged: dict[str, tuple[int, int, str]] | None = None,
 ) -> ReadResult:
     """Read, hash and decode files. Unchanged contents (in `skip_hashes`) and repeats of a
-    content within the batch are recorded as skipped and not parsed again."""
+    content within the batch are recorded as skipped and not parsed again. A path in
+    `unchanged` (path -> size, modification time in ns, content hash of the last read) whose
+    size and modification time still match is recorded as skipped without being read."""
     docs: list[dict] = []
     files: list[dict] = []
     failures: list[dict] = []
     seen = set(skip_hashes)
+    unchanged = unchanged or {}
     for path in paths:
         name = str(path)
         try:
+            stat = path.stat()  # before reading: a file changed while read gets a new mtime
+            known = unchanged.get(name)
+            if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+                files.append({"file_sha256": known[2], "path": name, "size_bytes": stat.st_size,
+                              "modified_ns": stat.st_mtime_ns,
+                              "as_of": as_of or dt.date.fromtimestamp(stat.st_mtime),
+                              "status": "skipped", "reason": "content already loaded (same size and mtime)"})
+                continue
             data = _read_bytes(path)
-            stat = path.stat()
         except OSError as error:
             failures.append({"source_path": name, "file_sha256": None, "line_no": None,
                              "reason": f"cannot read file: {error.strerror or error}", "n_lines": 0})
             continue
         sha = hashlib.sha256(data).hexdigest()
         page_as_of = as_of or dt.date.fromtimestamp(stat.st_mtime)
-        row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "as_of": page_as_of,
-               "status": "loaded", "reason": None}
+        row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "modified_ns": stat.st_mtime_ns,
+               "as_of": page_as_of, "status": "loaded", "reason": None}
         if sha in seen:
             files.append(row | {"status": "skipped", "reason": "content already loaded"})
             continue
@@ -135,7 +150,7 @@ def read_files(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String}),
         files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
-                                          "as_of": pl.Date, "status": pl.String, "reason": pl.String,
+                                          "modified_ns": pl.Int64, "as_of": pl.Date, "status": pl.String, "reason": pl.String,
                                           **dict.fromkeys(ACCOUNTING, pl.Int64)}),
         failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
     )

@@ -81,6 +81,18 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows.fetchall()}
 
 
+def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
+    """Current, processed files by path: (size_bytes, modified_ns, file_sha256). A path
+    whose size and modification time still match is not read again."""
+    rows = con.execute(
+        """
+        select path, size_bytes, modified_ns, file_sha256 from meta.source_files
+        where status in ('loaded', 'failed') and is_current and modified_ns is not null
+        """
+    ).fetchall()
+    return {path: (size, modified, sha) for path, size, modified, sha in rows}
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Commit the block's writes together, or none of them."""
@@ -150,7 +162,9 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
         )
         con.execute(
             """
-            update meta.source_files as f set last_run_id = n.last_run_id, is_current = true
+            update meta.source_files as f set
+                last_run_id = n.last_run_id, is_current = true,
+                modified_ns = coalesce(n.modified_ns, f.modified_ns)
             from _files as n
             where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status = 'skipped'
             """
