@@ -31,7 +31,7 @@ from ..warehouse import load
 from ..warehouse.connection import open_writer
 from ..warehouse.errors import WarehouseError
 from .runners import TaskRunnerName, make_task_runner
-from .sources import ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, read_files
+from .sources import ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, read_files, split_unchanged
 
 ProgressHook = Callable[[int, int], None]
 # Set by the CLI to draw a progress bar; flows started elsewhere (a deployment) log instead.
@@ -201,15 +201,28 @@ def run_pipeline(
     run_id = _new_run_id()
     counts = dict.fromkeys(load.RunCounts.__dataclass_fields__, 0)
     counts["n_files_offered"] = len(files)
-    batches = _batches(files, batch_size)
     ahead = settings.batches_in_flight
-    logger.info("run %s: %d files in %d batches -> %s", run_id, len(files), len(batches), warehouse)
+    changes = 0
     with _run_writer(warehouse, run_id, as_of) as con, _collect_batch_garbage() as collect:
         skip = set() if full_refresh else load.known_hashes(con)
         unchanged = {} if full_refresh else load.unchanged_files(con)
+        same, files = split_unchanged(files, unchanged)
+        if same:  # recorded as skipped without a read or a task
+            read = read_files(same, as_of=as_of, skip_hashes=skip, first_doc_id=0, unchanged=unchanged)
+            skipped = read.files.filter(pl.col("status") == "skipped")
+            # A file that changed since `split_unchanged` looked goes through a batch.
+            kept = set(skipped["path"].to_list())
+            files += [p for p in same if str(p) not in kept]
+            read = ReadResult(docs=read.docs.clear(), files=skipped, failures=read.failures.clear())
+            frames = _staging_frames(run_id, read, None)
+            with load.transaction(con):
+                changes += load.stage_batch(con, **frames)
+            _count(counts, read, None, frames)
+        batches = _batches(files, batch_size)
+        logger.info("run %s: %d files unchanged, %d to read in %d batches -> %s",
+                    run_id, len(same), len(files), len(batches), warehouse)
         in_flight = [_submit(b, as_of, skip, unchanged) for b in batches[:ahead]]
         staged: set[str] = set()
-        changes = 0
         for done in range(1, len(batches) + 1):
             read_future, parse_future = in_flight.pop(0)
             if done - 1 + ahead < len(batches):

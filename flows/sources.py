@@ -52,6 +52,26 @@ def discover(paths: list[Path]) -> list[Path]:
     return unique
 
 
+def split_unchanged(
+    paths: list[Path], unchanged: dict[str, tuple[int, int, str]]
+) -> tuple[list[Path], list[Path]]:
+    """(paths whose size and mtime match their last read, the others). Only `stat` is
+    called, so an unchanged corpus costs one stat per file and no batch at all."""
+    same: list[Path] = []
+    other: list[Path] = []
+    for path in paths:
+        known = unchanged.get(str(path))
+        try:
+            stat = path.stat() if known is not None else None
+        except OSError:
+            stat = None  # reported by the read, with its retries
+        if stat is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            same.append(path)
+        else:
+            other.append(path)
+    return same, other
+
+
 def _read_bytes(path: Path) -> bytes:
     """Read a file, retrying transient errors (a network share that hiccups)."""
     for attempt in range(1, READ_ATTEMPTS + 1):
