@@ -40,7 +40,7 @@ PROGRESS: ContextVar[ProgressHook | None] = ContextVar("profile_etl_progress", d
 
 @task(name="read_batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str],
-               unchanged: dict[str, tuple[int, int, str]]) -> ReadResult:
+               unchanged: dict[str, tuple[int, int, int, str]]) -> ReadResult:
     """Read, hash and decode a batch of files (retried on I/O errors)."""
     return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0, unchanged=unchanged)
 
@@ -176,7 +176,7 @@ def _collect_batch_garbage() -> Iterator[Callable[[], None]]:
 
 
 def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str],
-            unchanged: dict[str, tuple[int, int, str]]) -> tuple[PrefectFuture, PrefectFuture]:
+            unchanged: dict[str, tuple[int, int, int, str]]) -> tuple[PrefectFuture, PrefectFuture]:
     mine = {str(p): unchanged[str(p)] for p in paths if str(p) in unchanged}
     read = read_batch.submit(paths, as_of, skip, mine)
     return read, parse_batch.submit(read)

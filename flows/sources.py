@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +53,17 @@ def discover(paths: list[Path]) -> list[Path]:
     return unique
 
 
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    """What changes whenever a file is written: size, mtime, and ctime (which `touch -d`
+    or `os.utime` also move, so an mtime set back cannot hide a write)."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
 def split_unchanged(
-    paths: list[Path], unchanged: dict[str, tuple[int, int, str]]
+    paths: list[Path], unchanged: dict[str, tuple[int, int, int, str]]
 ) -> tuple[list[Path], list[Path]]:
-    """(paths whose size and mtime match their last read, the others). Only `stat` is
-    called, so an unchanged corpus costs one stat per file and no batch at all."""
+    """(paths whose size, mtime and ctime match their last read, the others). Only `stat`
+    is called, so an unchanged corpus costs one stat per file and no batch at all."""
     same: list[Path] = []
     other: list[Path] = []
     for path in paths:
@@ -65,7 +72,7 @@ def split_unchanged(
             stat = path.stat() if known is not None else None
         except OSError:
             stat = None  # reported by the read, with its retries
-        if stat is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        if stat is not None and known[:3] == _signature(stat):
             same.append(path)
         else:
             other.append(path)
@@ -116,7 +123,7 @@ def read_files(
     as_of: dt.date | None,
     skip_hashes: set[str],
     first_doc_id: int,
-    unchanged: dict[str, tuple[int, int, str]] | None = None,
+    unchanged: dict[str, tuple[int, int, int, str]] | None = None,
 ) -> ReadResult:
     """Read, hash and decode files. Unchanged contents (in `skip_hashes`) and repeats of a
     content within the batch are recorded as skipped and not parsed again. A path in
@@ -132,11 +139,11 @@ def read_files(
         try:
             stat = path.stat()  # before reading: a file changed while read gets a new mtime
             known = unchanged.get(name)
-            if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-                files.append({"file_sha256": known[2], "path": name, "size_bytes": stat.st_size,
-                              "modified_ns": stat.st_mtime_ns,
+            if known is not None and known[:3] == _signature(stat):
+                files.append({"file_sha256": known[3], "path": name, "size_bytes": stat.st_size,
+                              "modified_ns": stat.st_mtime_ns, "changed_ns": stat.st_ctime_ns,
                               "as_of": as_of or dt.date.fromtimestamp(stat.st_mtime),
-                              "status": "skipped", "reason": "content already loaded (same size and mtime)"})
+                              "status": "skipped", "reason": "content already loaded (file untouched since)"})
                 continue
             data = _read_bytes(path)
         except OSError as error:
@@ -146,7 +153,7 @@ def read_files(
         sha = hashlib.sha256(data).hexdigest()
         page_as_of = as_of or dt.date.fromtimestamp(stat.st_mtime)
         row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "modified_ns": stat.st_mtime_ns,
-               "as_of": page_as_of, "status": "loaded", "reason": None}
+               "changed_ns": stat.st_ctime_ns, "as_of": page_as_of, "status": "loaded", "reason": None}
         if sha in seen:
             files.append(row | {"status": "skipped", "reason": "content already loaded"})
             continue
@@ -170,7 +177,7 @@ def read_files(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String}),
         files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
-                                          "modified_ns": pl.Int64, "as_of": pl.Date, "status": pl.String, "reason": pl.String,
+                                          "modified_ns": pl.Int64, "changed_ns": pl.Int64, "as_of": pl.Date, "status": pl.String, "reason": pl.String,
                                           **dict.fromkeys(ACCOUNTING, pl.Int64)}),
         failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
     )

@@ -81,16 +81,17 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows.fetchall()}
 
 
-def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
-    """Current, processed files by path: (size_bytes, modified_ns, file_sha256). A path
-    whose size and modification time still match is not read again."""
+def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int, str]]:
+    """Current, processed files by path: (size_bytes, modified_ns, changed_ns, file_sha256).
+    A path whose size, modification and change times still match is not read again."""
     rows = con.execute(
         """
-        select path, size_bytes, modified_ns, file_sha256 from meta.source_files
-        where status in ('loaded', 'failed') and is_current and modified_ns is not null
+        select path, size_bytes, modified_ns, changed_ns, file_sha256 from meta.source_files
+        where status in ('loaded', 'failed') and is_current
+          and modified_ns is not null and changed_ns is not null
         """
     ).fetchall()
-    return {path: (size, modified, sha) for path, size, modified, sha in rows}
+    return {path: (size, modified, changed, sha) for path, size, modified, changed, sha in rows}
 
 
 @contextmanager
@@ -164,7 +165,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             """
             update meta.source_files as f set
                 last_run_id = n.last_run_id, is_current = true,
-                modified_ns = coalesce(n.modified_ns, f.modified_ns)
+                modified_ns = coalesce(n.modified_ns, f.modified_ns),
+                changed_ns = coalesce(n.changed_ns, f.changed_ns)
             from _files as n
             where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status = 'skipped'
             """

@@ -1,45 +1,54 @@
-"""Reading input files: hashing, decoding, and not reading what has not changed."""
+"""Reading input files: hashing, decoding, and not reading what nothing has written to."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 
-from profile_etl.flows.sources import read_files
+from profile_etl.flows.sources import read_files, split_unchanged
 
 PAGE = "Jane Doe\n\nLG\nh-index3\n"
+MTIME = 1_700_000_000_000_000_000
 
 
-def _write(path, text: str, mtime_ns: int | None = None) -> None:
+def _write(path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
-    if mtime_ns is not None:
-        os.utime(path, ns=(mtime_ns, mtime_ns))
+    os.utime(path, ns=(MTIME, MTIME))  # pages often carry a fixed mtime (it sets as_of)
 
 
-def test_a_file_with_the_same_size_and_mtime_is_not_read(tmp_path):
+def _known(path, sha: str) -> dict[str, tuple[int, int, int, str]]:
+    stat = path.stat()
+    return {str(path): (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sha)}
+
+
+def test_an_untouched_file_is_not_read(tmp_path):
     page = tmp_path / "a.txt"
-    _write(page, PAGE, mtime_ns=1_700_000_000_000_000_000)
-    first = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
-    row = first.files.row(0, named=True)
-    assert row["status"] == "loaded" and row["modified_ns"] == 1_700_000_000_000_000_000
-    known = {str(page): (row["size_bytes"], row["modified_ns"], row["file_sha256"])}
+    _write(page, PAGE)
+    first = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0).files.row(0, named=True)
+    assert first["status"] == "loaded"
+    assert (first["modified_ns"], first["changed_ns"]) == (MTIME, page.stat().st_ctime_ns)
 
-    # Same size and mtime, different bytes: taken as unchanged without reading (the
-    # recorded hash is the old one), which is what proves the file was not read.
-    _write(page, PAGE.replace("Jane", "June"), mtime_ns=1_700_000_000_000_000_000)
-    again = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0, unchanged=known)
+    # The recorded hash is returned as is: proof that the file was not read and hashed.
+    recorded = "0" * 64
+    again = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0, unchanged=_known(page, recorded))
     assert again.docs.is_empty()
-    assert again.files.select("status", "file_sha256").row(0) == ("skipped", row["file_sha256"])
+    assert again.files.select("status", "file_sha256").row(0) == ("skipped", recorded)
+    assert split_unchanged([page], _known(page, recorded)) == ([page], [])
 
 
-def test_a_file_whose_mtime_changed_is_read_and_hashed_again(tmp_path):
+def test_a_rewrite_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    """Changing 42 to 43 and setting the mtime back keeps size and mtime, but not ctime."""
     page = tmp_path / "a.txt"
-    _write(page, PAGE, mtime_ns=1_700_000_000_000_000_000)
+    _write(page, PAGE)
     row = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0).files.row(0, named=True)
-    known = {str(page): (row["size_bytes"], row["modified_ns"], row["file_sha256"])}
+    known = _known(page, row["file_sha256"])
 
-    changed = PAGE.replace("Jane", "June")
-    _write(page, changed, mtime_ns=1_700_000_000_000_000_001)
+    changed = PAGE.replace("h-index3", "h-index4")
+    time.sleep(0.05)  # a run lies between two writes; ctime's clock ticks every few ms
+    _write(page, changed)
+    assert page.stat().st_mtime_ns == MTIME and page.stat().st_size == row["size_bytes"]
+    assert split_unchanged([page], known) == ([], [page])
     again = read_files([page], as_of=None, skip_hashes={row["file_sha256"]}, first_doc_id=0, unchanged=known)
     assert again.files["status"].to_list() == ["loaded"]
     assert again.files["file_sha256"].item() == hashlib.sha256(changed.encode()).hexdigest()
@@ -48,10 +57,10 @@ def test_a_file_whose_mtime_changed_is_read_and_hashed_again(tmp_path):
 
 def test_a_touched_file_with_the_same_content_is_skipped_by_its_hash(tmp_path):
     page = tmp_path / "a.txt"
-    _write(page, PAGE, mtime_ns=1_700_000_000_000_000_000)
+    _write(page, PAGE)
     row = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0).files.row(0, named=True)
-    os.utime(page, ns=(1_800_000_000_000_000_000,) * 2)
-    known = {str(page): (row["size_bytes"], row["modified_ns"], row["file_sha256"])}
+    known = _known(page, row["file_sha256"])
+    os.utime(page, ns=(MTIME + 10**9,) * 2)
     again = read_files([page], as_of=None, skip_hashes={row["file_sha256"]}, first_doc_id=0, unchanged=known)
     assert again.docs.is_empty()
-    assert again.files.select("status", "modified_ns").row(0) == ("skipped", 1_800_000_000_000_000_000)
+    assert again.files.select("status", "modified_ns").row(0) == ("skipped", MTIME + 10**9)

@@ -37,7 +37,7 @@ def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
         old.execute("insert into meta.source_files (file_sha256, path, first_seen_at, last_run_id, status, is_current) "
                     "values ('a', 'p.txt', now(), 'r1', 'loaded', true)")
     with open_writer(path, lock_timeout_s=1) as con:
-        assert con.execute("select path, modified_ns from meta.source_files").fetchall() == [("p.txt", None)]
+        assert con.execute("select path, modified_ns, changed_ns from meta.source_files").fetchall() == [("p.txt", None, None)]
 
 
 def test_writer_waits_then_gives_up_with_a_clear_message(tmp_path):
