@@ -30,7 +30,9 @@ throughput figures (MB/s of raw page bytes, papers/s = entries loaded per second
 So the figures exclude the fixed start-up, which is reported on its own lines together
 with the plain ``python -c "import profile_etl.flows.pipeline"`` time (a subprocess, wall
 clock, with the interpreter's own start-up reported next to it). For the user's view the
-whole ``profile-etl run`` CLI subprocess is also timed (wall clock, everything included).
+whole ``profile-etl run`` CLI subprocess is also timed (wall clock, everything included),
+on the corpus and on the bundled sample: with the benchmark's warmed Prefect home, and in a
+new, empty one (a machine's first run, when Prefect creates its database).
 
 The incremental run is another child doing the same steps 1-2 and then re-running the
 flow over the unchanged corpus into the warehouse the full run left behind; its time is
@@ -142,7 +144,7 @@ def child_pipeline(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     from profile_etl import prefect_env
 
-    prefect_env.configure()
+    prefect_env.configure(one_shot=True)  # as `profile-etl run` configures itself
     import profile_etl.flows.pipeline as fp
     from contextlib import contextmanager
 
@@ -279,6 +281,21 @@ def measure_cli(env, corpus: Path, warehouse: Path) -> float:
     return wall
 
 
+def measure_sample_cli(env: dict[str, str], work: Path, fresh: bool) -> float:
+    """`profile-etl run` on the bundled sample, as a user types it. `fresh`: in a new,
+    empty Prefect home, as on a machine's first run (Prefect creates its database)."""
+    cli = Path(PYTHON).with_name("profile-etl")
+    prog = [str(cli)] if cli.is_file() else [PYTHON, "-m", "profile_etl.cli"]
+    if fresh:
+        home = work / "fresh_prefect_home"
+        shutil.rmtree(home, ignore_errors=True)
+        env = env | {"PREFECT_HOME": str(home)}
+    warehouse = work / f"sample_{'fresh' if fresh else 'warm'}.duckdb"
+    warehouse.unlink(missing_ok=True)
+    wall, _, _ = run_child([*prog, "run", "--warehouse", str(warehouse)], env)
+    return wall
+
+
 def measure_reference(env, corpus: Path, warehouse: Path) -> dict:
     warehouse.unlink(missing_ok=True)
     argv = [PYTHON, str(HERE), "--child", "reference", "--corpus", str(corpus), "--warehouse", str(warehouse)]
@@ -297,7 +314,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also measure peak RSS on N profiles")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "profile-etl-bench")
-    parser.add_argument("--no-cli", action="store_true", help="skip timing the profile-etl CLI subprocess")
+    parser.add_argument("--no-cli", action="store_true", help="skip timing the profile-etl CLI subprocesses")
     parser.add_argument("--child", choices=["pipeline", "reference"], help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -359,6 +376,8 @@ def main() -> None:
         add("ratio", (n_bytes / variable) / (n_bytes / ref["t_run"]))
         if not args.no_cli:
             add("cli", measure_cli(env, corpus, work / "cli.duckdb"))
+            add("sample_warm", measure_sample_cli(env, work, fresh=False))
+            add("sample_fresh", measure_sample_cli(env, work, fresh=True))
         shutil.rmtree(work, ignore_errors=True)
 
     n = args.repeat
@@ -386,6 +405,8 @@ def main() -> None:
     print(f"pipeline speed / reference speed:            {med(fig['ratio']):8.2f}")
     if not args.no_cli:
         print(f"profile-etl run CLI, wall incl. everything:  {med(fig['cli']):8.2f} s")
+        print(f"profile-etl run, bundled sample:             {med(fig['sample_warm']):8.2f} s   "
+              f"(first run on a machine, new Prefect home: {med(fig['sample_fresh']):.2f} s)")
 
     if args.big:
         big_corpus, big_bytes = ensure_corpus(out, args.big, args.seed)
