@@ -32,19 +32,20 @@ def nfc_where_needed(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return frame.with_columns(values.scatter(needs.arg_true(), fixed))
 
 
+def fold_case(expr: pl.Expr) -> pl.Expr:
+    """Case-insensitive form (NFKC, lower-case, `ß` as `ss`): `STRAUSS` and `Strauß` match,
+    as they do under Python's `str.casefold`, which polars does not offer."""
+    return expr.str.normalize("NFKC").str.to_lowercase().str.replace_all("ß", "ss", literal=True)
+
+
 def name_key(expr: pl.Expr) -> pl.Expr:
     """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O'BRIEN` -> `seán o'brien`."""
-    return (
-        expr.str.normalize("NFKC")
-        .str.to_lowercase()
-        .str.replace_all(patterns.WHITESPACE, " ")
-        .str.strip_chars()
-    )
+    return fold_case(expr).str.replace_all(patterns.WHITESPACE, " ").str.strip_chars()
 
 
 def title_key(expr: pl.Expr) -> pl.Expr:
-    """Match key for a paper title: letters and digits only, lower-case, NFKC."""
-    lowered = expr.str.normalize("NFKC").str.to_lowercase()
+    """Match key for a paper title: letters and digits only, case-folded, NFKC."""
+    lowered = fold_case(expr)
     folded = lowered.str.replace_all(patterns.NOT_ALNUM, "")
     # A title made only of punctuation still needs a key of its own.
     return pl.when(folded == "").then(lowered.str.strip_chars()).otherwise(folded)

@@ -50,36 +50,48 @@ GARBLED_METRIC = r"(?i)(?:^h-?index|^novelty|^ai\s*score|citations?$|papers$)"
 # Which metric a garbled line names, for the quarantine reason.
 METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
 
-# Names. A name word starts with a capital (or a letter of a script without case, such as
-# CJK) and goes on with letters, marks, apostrophes, hyphens or dots: `Yihua`, `O'Brien`,
-# `McDonald`, `Pin-Yu`, `J.`, `李`. Particles stay lower-case (`van`, `de`), and so do
-# elided or hyphenated prefixes before a capital (`d'Alembert`, `al-Khwarizmi`).
-_WORD = r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.\-]*"
-_PARTICLE = r"(?:van|von|der|den|de|del|della|des|di|da|dos|du|la|le|bin|ibn|al|el|ten|ter|y|zu)"
+# Names. A name word starts with a capital and goes on with lower-case letters, marks,
+# apostrophes, hyphens or dots, where a capital inside the word starts a lower-case run
+# (`Yihua`, `O'Brien`, `McDonald`, `LeCun`, `Pin-Yu`, `J.`, `A.J.`) or the word ends in
+# capitals (`ZHANG`, `McDONALD`); so `LLMJane` (an acronym glued to a name) and
+# `Models李明` (a title word glued to a name) are not name words. In a script without case
+# (CJK, Arabic, Devanagari, ...) a word is a run of its letters and marks: `李明`. Particles
+# stay lower-case (`van`, `de`, `'t`), and so do elided or hyphenated prefixes before a
+# capital (`d'Alembert`, `al-Khwarizmi`). Words are separated by spaces, tabs or
+# non-breaking spaces.
+_SP = r"[ \t\x{A0}]"
+_TAIL = r"[\p{Ll}\p{M}'’.\-]"
+_CASED_WORD = rf"[\p{{Lu}}\p{{Lt}}]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*\p{{Lu}}*"
+_CASELESS_WORD = r"[\p{Lo}\p{Lm}][\p{Lo}\p{Lm}\p{M}'’.\-]*"
+_WORD = rf"(?:{_CASED_WORD}|{_CASELESS_WORD})"
+_PARTICLE = (
+    r"(?:van|von|der|den|de|del|della|delle|dei|degli|des|di|da|dal|dalla|das|do|dos|du|e|"
+    r"la|las|le|los|bin|ben|ibn|abu|al|el|ten|ter|te|het|op|y|zu|zum|zur|vom|['’]t)"
+)
 _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
 _NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE})"
-# One author: one or more words, the first a capitalised word.  `Yann LeCun`, `Madonna`
-_NAME = rf"{_WORD}(?:[ \t]+{_NAME_PART}){{0,6}}"
+# One author: one to ten words, the first a capitalised word.  `Yann LeCun`, `Madonna`,
+# `María José de la Cruz García de la Vega`
+_NAME = rf"{_WORD}(?:{_SP}+{_NAME_PART}){{0,9}}"
 # A full name: two or more words, starting with a given name: a capital followed by a
 # lower-case letter, a mark or an initial's dot (`Seán O'Brien`, `J. Doe`, `Ludwig van
 # Beethoven`), never two capitals (`DJane` is the `D` of `3D` glued to `Jane`).
-_GIVEN_NAME = r"\p{Lu}[\p{Ll}\p{M}.'’][\p{L}\p{M}'’.\-]*"
-_FULL_NAME = rf"{_GIVEN_NAME}(?:[ \t]+{_NAME_PART}){{1,6}}"
-_ETAL = r"(?:,?[ \t]+et[ \t]+al\.?)?"
+_GIVEN_NAME = rf"\p{{Lu}}[\p{{Ll}}\p{{M}}.'’]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*\p{{Lu}}*"
+_FULL_NAME = rf"{_GIVEN_NAME}(?:{_SP}+{_NAME_PART}){{1,9}}"
+_ETAL = rf"(?:,?{_SP}+et{_SP}+al\.?)?"
 
 # A whole author line: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.`
-AUTHOR_LINE = rf"^{_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL}$"
+AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
 
 # The compact layout glues the title to the author list:
 # `Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar et al.`
 # The greedy `.*` makes the engine take the right-most split point whose remainder is a
 # well-formed author list starting with a full name; the title must end in a lower-case
-# letter, a digit or closing punctuation.
-_AUTHOR_LIST = rf"{_FULL_NAME}(?:[ \t]*,[ \t]*{_NAME})*{_ETAL}"
-COMPACT_SPLIT = (
-    r"^(?P<title>.*[\p{Ll}\p{N}\)\]\}\?!\.'’\x22”:])"
-    rf"(?P<authors>{_AUTHOR_LIST})$"
-)
+# letter (a combining mark, in decomposed text), a digit, or closing punctuation, in any
+# script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), or `+ # % *` (`C++`, `C#`, `90%`, `A*`).
+_AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
+_TITLE_END = r"[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.'’\x22”:+#%*]"
+COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"

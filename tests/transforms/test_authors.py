@@ -28,6 +28,11 @@ def test_same_person_in_other_unicode_form_case_and_spacing_has_one_id():
     assert out["name"].to_list()[1] == nfc  # stored composed
 
 
+def test_case_is_folded_beyond_lower_case():
+    ids = _explode(["Jürgen Strauß", "JÜRGEN STRAUSS", "Jürgen Strauss"])["author_id"].to_list()
+    assert ids[0] == ids[1] == ids[2]
+
+
 def test_stray_whitespace_and_empty_items_are_dropped():
     out = _explode(["Jane  Doe ,  Ravi Kumar,, Li Wei et al."])
     assert out["name"].to_list() == ["Jane Doe", "Ravi Kumar", "Li Wei"]

@@ -1,3 +1,5 @@
+import unicodedata
+
 import polars as pl
 import pytest
 
@@ -129,3 +131,48 @@ def test_a_date_without_the_comma_before_the_year():
 @pytest.mark.parametrize("line", ["May 2024", "Jun 2023 results", "We met on May 5, 2024 in Paris."])
 def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
     assert not pl.select(pl.lit(line).str.contains(patterns.META_LIKE)).item()
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        # Decomposed (NFD) text: the title's last letter is followed by a combining mark.
+        (unicodedata.normalize("NFD", "Un modèle de caféJane Doe, Ravi Kumar"),
+         unicodedata.normalize("NFD", "Un modèle de café"), "Jane Doe, Ravi Kumar"),
+        # Closing punctuation of any script, and the symbols that end real titles.
+        ("Le modèle «GPT»Jane Doe, Ravi Kumar", "Le modèle «GPT»", "Jane Doe, Ravi Kumar"),
+        ("大模型（LLM）Jane Doe, Ravi Kumar", "大模型（LLM）", "Jane Doe, Ravi Kumar"),
+        ("Fast parsers for C++Jane Doe", "Fast parsers for C++", "Jane Doe"),
+        ("Pruning 90%Jane Doe, Li Wei", "Pruning 90%", "Jane Doe, Li Wei"),
+        # Names: particles, long names, capitals-only surnames, a non-breaking space.
+        ("Graph Learning at ScaleJoão do Nascimento, Li Wei", "Graph Learning at Scale", "João do Nascimento, Li Wei"),
+        ("Chemistry of ThingsJacobus van 't Hoff, Carlos Silva e Sousa", "Chemistry of Things",
+         "Jacobus van 't Hoff, Carlos Silva e Sousa"),
+        ("Big ModelsMaría José de la Cruz García de la Vega, Li Wei", "Big Models",
+         "María José de la Cruz García de la Vega, Li Wei"),
+        ("Graph Nets at ScaleYihua ZHANG, Li McDONALD", "Graph Nets at Scale", "Yihua ZHANG, Li McDONALD"),
+        ("Learning at ScaleJane\u00a0Doe, Ravi Kumar", "Learning at Scale", "Jane\u00a0Doe, Ravi Kumar"),
+    ],
+)
+def test_compact_split_in_other_scripts_forms_and_names(line, title, authors):
+    assert _split(line) == (title, authors)
+
+
+def test_an_acronym_glued_to_a_name_is_not_a_name_word():
+    # `LLMJane` would make `Seek LLMJane Doe` an author and split the title after `Deep`.
+    row = _entries("LGOct 3, 2023\nIntroducing DeepSeek LLMJane Doe, Li Wei\nWe study x.\n").row(0, named=True)
+    assert (row["title"], row["authors_text"], row["reason"]) == ("Introducing DeepSeek LLM", "Jane Doe, Li Wei", None)
+
+
+def test_a_title_word_glued_to_a_caseless_name_is_not_a_name_word():
+    # `Models李明` is no name: rather no split (quarantined) than title `Scaling Eip`.
+    row = _entries("LGOct 3, 2023\nScaling EipFormer Models李明, 王芳 et al.\nWe study x.\n").row(0, named=True)
+    assert row["title"] is None
+    assert row["reason"] == "entry has no authors"
+
+
+def test_full_layout_author_line_with_particles_keeps_the_title_whole():
+    text = "LGOct 3, 2023\n\nScaling EipFormer Models\n\nJoão do Nascimento, Jane Doe et al.\n\nWe study x.\n"
+    row = _entries(text).row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
+        "full", "Scaling EipFormer Models", "João do Nascimento, Jane Doe et al.", None)
