@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import polars as pl
 
@@ -33,6 +34,13 @@ class ReadResult:
     failures: pl.DataFrame  # source_path, file_sha256, line_no, reason
 
 
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, for an error message."""
+    kinds = ((S_ISFIFO, "a named pipe"), (S_ISSOCK, "a socket"), (S_ISCHR, "a character device"),
+             (S_ISBLK, "a block device"), (S_ISDIR, "a directory"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Files to load: each file given, and every `*.txt` below each directory, sorted."""
     found: list[Path] = []
@@ -41,8 +49,10 @@ def discover(paths: list[Path]) -> list[Path]:
             raise InputError(f"input path does not exist: {path}")
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        else:
+        elif path.is_file():
             found.append(path)
+        else:  # reading a FIFO or a device would block or never end
+            raise InputError(f"input path is not a file or directory: {path} ({_kind(path.stat().st_mode)})")
     seen: set[Path] = set()
     unique = []
     for path in found:
@@ -145,6 +155,8 @@ def read_files(
                               "as_of": as_of or dt.date.fromtimestamp(stat.st_mtime),
                               "status": "skipped", "reason": "content already loaded (file untouched since)"})
                 continue
+            if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
+                raise OSError(f"not a regular file ({_kind(stat.st_mode)})")
             data = _read_bytes(path)
         except OSError as error:
             failures.append({"source_path": name, "file_sha256": None, "line_no": None,

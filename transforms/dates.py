@@ -16,14 +16,16 @@ _YEARS_BACK = 8
 
 
 def _to_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """Calendar date from parts, null where the parts are not a real date (`Feb 30`)."""
+    """Calendar date from parts, null where the parts are not a real date (`Feb 30`) or
+    the year is before 1 (`0000`: polars has a year 0, Python's `date`, which the
+    validation's bounds are compared in, has not)."""
     text = pl.concat_str(
         year.cast(pl.String).str.zfill(4),
         month.cast(pl.String).str.zfill(2),
         day.cast(pl.String).str.zfill(2),
         separator="-",
     )
-    return text.str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(year >= 1).then(text.str.to_date("%Y-%m-%d", strict=False))
 
 
 def resolve_dates(
@@ -36,10 +38,10 @@ def resolve_dates(
 ) -> pl.LazyFrame:
     """Add `published_on` (Date, null when impossible) and `published_year_inferred`.
 
-    `month` holds a month abbreviation (`Apr`), `day` and `year` digit strings (year may
+    `month` holds a month name or its abbreviation (`Apr`, `April`, `Sept`), `day` and `year` digit strings (year may
     be null), `as_of` a Date.
     """
-    m = pl.col(month).replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
+    m = pl.col(month).str.slice(0, 3).replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
     d = pl.col(day).cast(pl.Int32, strict=False)
     y = pl.col(year).cast(pl.Int32, strict=False)
     as_of_year = pl.col(as_of).dt.year().cast(pl.Int32)

@@ -11,15 +11,20 @@ MONTHS: dict[str, int] = {
     "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
     "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
 }
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
-
+# A month as the site abbreviates it, or spelled further (`Sept`, `September`), never
+# followed by other letters: `Octopus 2` or `Marker 12` (a short title) is no date.
+_MONTH = (
+    "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 # A date as the site prints it: `Nov 21, 2022`, `Apr 7` (no year), `Sept. 3, 2021`, `Nov 21 2022`.
-DATE = rf"(?P<month>{_MONTH})[a-z]*\.?\s*(?P<day>\d{{1,2}})(?:(?:\s*,\s*|\s+)(?P<year>\d{{4}}))?"
+# `month` is the month as written; its first three letters are the key of MONTHS.
+DATE = rf"(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:(?:\s*,\s*|\s+)(?P<year>\d{{4}}))?"
 
 # Anything that *looks* like a meta line: short, glued, with a month and a day in it.
 # `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7` or `CVFeb 30, 2024`.
 # A line matching this starts a new entry; whether it parses is decided by META_LINE.
-META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}[a-z]*\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?\s*(?:Code)?$"
+META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?\s*(?:Code)?$"
 
 # The strict meta line: optional score, category code (two or more capitals), date, `Code`.
 # `89.2CVApr 7` -> score 89.2, category CV, Apr 7;  `LGOct 3, 2023Code` -> has_code.
@@ -106,7 +111,7 @@ ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
 
 # URLs in abstracts: `\url{https://x.y/z}` is unwrapped first, then bare URLs are taken.
 LATEX_URL = r"\\url\{([^}]*)\}"
-URL = r"https?://[^\s<>\x22{}\\|^`\[\]]+"
+URL = r"(?i:https?)://[^\s<>\x22{}\\|^`\[\]]+"
 URL_TRAILING = r"[.,)]+$"
 CODE_HOST_URL = r"(?i)^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)(?:[/:?#]|$)"
 

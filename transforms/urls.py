@@ -8,8 +8,12 @@ from . import patterns
 
 
 def extract_urls(abstract: pl.Expr) -> pl.Expr:
-    r"""All URLs in order, `\url{...}` unwrapped and trailing `.`, `,`, `)` removed."""
-    unwrapped = abstract.str.replace_all(patterns.LATEX_URL, "$1")
+    r"""All URLs in order, `\url{...}` unwrapped and trailing `.`, `,`, `)` removed.
+
+    The braces delimit the URL: it is unwrapped between spaces, so the text glued after
+    it (`\url{https://x.y/z}and`, `}~\cite`, `}'s`, a second `\url`) never joins it.
+    """
+    unwrapped = abstract.str.replace_all(patterns.LATEX_URL, " $1 ")
     return unwrapped.str.extract_all(patterns.URL).list.eval(
         pl.element().str.replace(patterns.URL_TRAILING, "")
     )

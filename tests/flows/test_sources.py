@@ -64,3 +64,23 @@ def test_a_touched_file_with_the_same_content_is_skipped_by_its_hash(tmp_path):
     again = read_files([page], as_of=None, skip_hashes={row["file_sha256"]}, first_doc_id=0, unchanged=known)
     assert again.docs.is_empty()
     assert again.files.select("status", "modified_ns").row(0) == ("skipped", MTIME + 10**9)
+
+
+def test_a_named_pipe_is_refused_not_read(tmp_path):
+    import threading
+
+    import pytest
+
+    from profile_etl.flows.sources import InputError, discover
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a file or directory.*named pipe"):
+        discover([fifo])
+    result = {}
+    reader = threading.Thread(target=lambda: result.update(
+        read=read_files([fifo], as_of=None, skip_hashes=set(), first_doc_id=0)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert "read" in result, "reading a named pipe blocked"
+    assert result["read"].failures["reason"].to_list() == ["cannot read file: not a regular file (a named pipe)"]

@@ -27,6 +27,10 @@ def _resolve(month: str, day: str, year: str | None, as_of: dt.date) -> tuple[dt
         ("Feb", "30", "2024", dt.date(2026, 11, 22), None, False),
         ("Feb", "30", None, dt.date(2026, 11, 22), None, True),
         ("Jan", "5", "2027", dt.date(2026, 11, 22), dt.date(2027, 1, 5), False),  # caller rejects
+        ("Apr", "7", "0000", dt.date(2026, 11, 22), None, False),  # no year 0 in Python's dates
+        ("Dec", "2", None, dt.date(1, 3, 1), None, True),  # would be year 0
+        ("Sept", "3", "2021", dt.date(2026, 11, 22), dt.date(2021, 9, 3), False),
+        ("September", "3", None, dt.date(2026, 11, 22), dt.date(2026, 9, 3), True),
     ],
 )
 def test_resolve_dates(month, day, year, as_of, expected, inferred):

@@ -120,3 +120,18 @@ def test_a_name_that_fails_validation_leaves_the_page_without_owner():
     assert batch.quarantine["line_no"].to_list() == [1]
     assert batch.quarantine["reason"].item().startswith("name failed check str_length")
     assert batch.entries.height == 1
+
+
+def test_a_year_0000_is_an_invalid_date_not_a_crash():
+    page = "LGApr 7, 0000\nT1\n\nJane Doe\n\nAbs one.\n\nLGApr 7, 2024\nT2\n\nJane Doe\n\nAbs two.\n"
+    batch = process_pages(make_docs([page]))
+    assert batch.entries["title"].to_list() == ["T2"]
+    assert batch.quarantine["reason"].to_list() == ["invalid date 'Apr 7, 0000'"]
+
+
+def test_short_titles_that_begin_like_a_month_are_titles():
+    titles = ["Octopus 2", "Marker 12", "Mayday 1", "Junction 7, 2020", "Decoding 3", "Augmenting 10"]
+    page = "".join(f"LGApr {i + 1}, 2024\n{t}\n\nJane Doe, Li Wei\n\nAbstract {i}.\n\n" for i, t in enumerate(titles))
+    batch = process_pages(make_docs([page]))
+    assert batch.entries["title"].to_list() == titles
+    assert batch.quarantine.is_empty()

@@ -29,3 +29,17 @@ def test_code_url_rule(abstract, has_code, expected):
 def test_all_urls_in_order_with_trailing_punctuation_removed():
     frame = pl.DataFrame({"a": [r"A https://a.org/x, then \url{https://b.org/y}. End https://c.org)."]})
     assert frame.select(extract_urls(pl.col("a"))).item().to_list() == ["https://a.org/x", "https://b.org/y", "https://c.org"]
+
+
+@pytest.mark.parametrize(
+    ("abstract", "urls"),
+    [
+        (r"see \url{https://github.com/a/b}and more", ["https://github.com/a/b"]),
+        (r"\url{https://github.com/a/b}~\cite{x}.", ["https://github.com/a/b"]),
+        (r"\url{https://github.com/a/b}\url{https://gitlab.com/c}", ["https://github.com/a/b", "https://gitlab.com/c"]),
+        (r"\url{https://github.com/a/b}'s repository", ["https://github.com/a/b"]),
+        ("HTTPS://GitHub.com/a/b and Http://x.org/y.", ["HTTPS://GitHub.com/a/b", "Http://x.org/y"]),
+    ],
+)
+def test_latex_url_braces_delimit_the_url_and_the_scheme_has_any_case(abstract, urls):
+    assert pl.DataFrame({"a": [abstract]}).select(extract_urls(pl.col("a"))).item().to_list() == urls
