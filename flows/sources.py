@@ -112,19 +112,16 @@ def _count_lines(data: bytes) -> int:
 
 
 class _LooksBinary(ValueError):
-    """Valid UTF-8 that is still not text: a NUL byte near the start (git's heuristic)."""
+    """A file that is not text: a NUL byte near the start (git's heuristic)."""
 
     def __init__(self, start: int) -> None:
         super().__init__(start)
         self.start = start
 
 
-def _decode_error(data: bytes, error: UnicodeDecodeError | _LooksBinary) -> tuple[int, str]:
+def _binary_error(data: bytes, error: _LooksBinary) -> tuple[int, str]:
     line_no = data.count(b"\n", 0, error.start) + 1
-    if isinstance(error, _LooksBinary):
-        return line_no, f"file looks binary (NUL byte at offset {error.start}, line {line_no})"
-    byte = data[error.start]
-    return line_no, f"file is not valid UTF-8 (byte 0x{byte:02x} at offset {error.start}, line {line_no})"
+    return line_no, f"file looks binary (NUL byte at offset {error.start}, line {line_no})"
 
 
 def read_files(
@@ -171,11 +168,13 @@ def read_files(
             continue
         seen.add(sha)
         try:
-            text = data.decode("utf-8")
             if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:
                 raise _LooksBinary(nul)
-        except (UnicodeDecodeError, _LooksBinary) as error:
-            line_no, reason = _decode_error(data, error)
+            # Undecodable bytes in a text file become U+FFFD; the parser quarantines the
+            # records whose lines hold them, and the rest of the page loads.
+            text = data.decode("utf-8", errors="replace")
+        except _LooksBinary as error:
+            line_no, reason = _binary_error(data, error)
             n_lines = _count_lines(data)
             files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,
                                 "n_loaded_lines": 0, "n_quarantined_lines": n_lines})

@@ -19,7 +19,12 @@ GOOD_TITLE = "A Good Paper on Robust Things"
 # file -> (reasons expected in quarantine.records, titles expected in core.papers from it)
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "empty.txt": (["file is empty"], []),
-    "binary.txt": (["file is not valid UTF-8 (byte 0x89 at offset 9, line 2)"], []),
+    "binary.txt": (["file looks binary (NUL byte at offset 17, line 4)"], []),
+    "invalid_utf8_line.txt": (
+        ["header line is not valid UTF-8 (undecodable bytes, shown as U+FFFD)",
+         "entry is not valid UTF-8 (line 16: undecodable bytes, shown as U+FFFD)"],
+        [GOOD_TITLE, "A Paper After the Undecodable One"],
+    ),
     "binary_utf8.txt": (["file looks binary (NUL byte at offset 19, line 3)"], []),
     "bom_crlf.txt": ([], [GOOD_TITLE, "A Year-less Paper"]),
     "garbled_header.txt": (["header field 'h-index' has no number", "header field 'citations' has no number"], [GOOD_TITLE]),

@@ -14,7 +14,7 @@ from .authors import explode_authors, is_truncated
 from .keys import name_key, title_key, with_stable_id
 from .latex import plain_text
 from .owner import infer_owners
-from .parse import ParsedPages
+from .parse import HEADER_NOT_UTF8, ParsedPages
 from .urls import code_url, extract_urls
 
 PAGE_COLUMNS = (
@@ -62,14 +62,19 @@ def _papers(entries: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return kept, rejected
 
 
-def _owners(headers: pl.DataFrame, docs: pl.DataFrame, listed: pl.DataFrame) -> pl.DataFrame:
-    """One row per page: `owner_id`, `owner_name`, `name_inferred` (null owner if unknown)."""
+def _owners(headers: pl.DataFrame, docs: pl.DataFrame, listed: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """One row per page: `owner_id`, `owner_name`, `name_inferred` (null owner if unknown).
+
+    A page whose header has an undecodable line is not given an inferred owner: that
+    line may be the name, and a guess could credit the page to a co-author.
+    """
     named = with_stable_id(
         headers.filter(pl.col("name").is_not_null()).with_columns(key=name_key(pl.col("name"))),
         "key",
         "owner_id",
     ).select("doc_id", "owner_id", owner_name="name", name_inferred=pl.lit(False))
-    unnamed = docs.join(named, on="doc_id", how="anti")["doc_id"]
+    damaged_header = records.filter((pl.col("kind") == "header") & (pl.col("reason") == HEADER_NOT_UTF8))
+    unnamed = docs.join(named, on="doc_id", how="anti").join(damaged_header, on="doc_id", how="anti")["doc_id"]
     inferred = infer_owners(listed, unnamed).select(
         "doc_id", owner_id="author_id", owner_name="name", name_inferred=pl.lit(True)
     )
@@ -80,7 +85,7 @@ def normalize(parsed: ParsedPages, docs: pl.DataFrame) -> PageTables:
     """Turn a parsed batch into table-shaped frames. `docs` has `doc_id` and `as_of`."""
     entries, rejected = _papers(parsed.entries)
     listed = explode_authors(entries, key=["doc_id", "entry_no", "paper_id"])
-    owners = _owners(parsed.headers, docs, listed)
+    owners = _owners(parsed.headers, docs, listed, parsed.records)
     entry_counts = parsed.entries.group_by("doc_id").agg(
         listed_papers=pl.len().cast(pl.Int64),
         layout=pl.col("layout").drop_nulls().unique().sort().str.join("+"),

@@ -20,6 +20,11 @@ from .keys import nfc_where_needed
 from .lines import split_lines
 
 STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
+# The reader decodes undecodable bytes as U+FFFD (the replacement character); a record
+# that uses such a line is quarantined, the rest of the page still loads.
+REPLACEMENT_CHAR = "\ufffd"
+HEADER_NOT_UTF8 = "header line is not valid UTF-8 (undecodable bytes, shown as U+FFFD)"
+ENTRY_NOT_UTF8 = "entry is not valid UTF-8 (line {}: undecodable bytes, shown as U+FFFD)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,37 @@ class ParsedPages:
     records: pl.DataFrame
     headers: pl.DataFrame
     entries: pl.DataFrame
+
+
+def _quarantine_undecodable(
+    header_lines: pl.DataFrame, entry_lines: pl.DataFrame, entries: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarantine header lines and entries that use a line with undecodable bytes.
+
+    An entry that already had a reason keeps it; one that loaded now takes every line of
+    its segment along, as any quarantined entry does.
+    """
+    undecodable = pl.col("text").str.contains(REPLACEMENT_CHAR, literal=True)
+    header_lines = header_lines.with_columns(
+        reason=pl.when(undecodable).then(pl.lit(HEADER_NOT_UTF8)).otherwise("reason")
+    )
+    first_bad = (
+        entry_lines.filter(undecodable)
+        .join(entries.select("doc_id", "entry_no", "n_lines"), on=["doc_id", "entry_no"])
+        .filter(pl.col("k") < pl.col("n_lines"))  # a line the entry uses, not a stray one after it
+        .group_by("doc_id", "entry_no")
+        .agg(bad_line=pl.col("line_no").min())
+    )
+    hit = pl.col("reason").is_null() & pl.col("bad_line").is_not_null()
+    entries = (
+        entries.join(first_bad, on=["doc_id", "entry_no"], how="left")
+        .with_columns(
+            reason=pl.when(hit).then(pl.format(ENTRY_NOT_UTF8, pl.col("bad_line"))).otherwise("reason"),
+            n_lines=pl.when(hit).then(pl.col("n_segment_lines")).otherwise("n_lines"),
+        )
+        .drop("bad_line")
+    )
+    return header_lines, entries
 
 
 def parse_pages(docs: pl.DataFrame) -> ParsedPages:
@@ -69,6 +105,8 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .collect(engine=ENGINE)
         .pipe(nfc_where_needed, "abstract")
     )
+    if docs["text"].str.contains(REPLACEMENT_CHAR, literal=True).any():
+        header_lines, entries = _quarantine_undecodable(header_lines, entry_lines, entries)
     entry_line_records = (
         entry_lines.lazy()
         .join(entries.lazy().select("doc_id", "entry_no", "n_lines", meta_line="line_no"), on=["doc_id", "entry_no"])

@@ -84,3 +84,20 @@ def test_a_named_pipe_is_refused_not_read(tmp_path):
     reader.join(timeout=10)
     assert "read" in result, "reading a named pipe blocked"
     assert result["read"].failures["reason"].to_list() == ["cannot read file: not a regular file (a named pipe)"]
+
+
+def test_undecodable_bytes_in_a_text_file_are_replaced_not_fatal(tmp_path):
+    page = tmp_path / "latin1.txt"
+    page.write_bytes(b"Ren\xe9 Dupont\n\nLG\n")
+    read = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.files["status"].to_list() == ["loaded"]
+    assert read.failures.is_empty()
+    assert read.docs["text"].to_list() == ["Ren\ufffd Dupont\n\nLG\n"]  # the parser quarantines that line
+
+
+def test_a_file_with_a_nul_byte_near_the_start_fails_as_binary(tmp_path):
+    page = tmp_path / "image.txt"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    read = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.files["status"].to_list() == ["failed"]
+    assert read.failures["reason"].to_list() == ["file looks binary (NUL byte at offset 8, line 3)"]

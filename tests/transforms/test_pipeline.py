@@ -135,3 +135,28 @@ def test_short_titles_that_begin_like_a_month_are_titles():
     batch = process_pages(make_docs([page]))
     assert batch.entries["title"].to_list() == titles
     assert batch.quarantine.is_empty()
+
+
+def test_undecodable_lines_quarantine_their_records_only():
+    page = (
+        "Jane Doe\n\nLG\nh-index 1\ufffd2\n\n"
+        "LGApr 7, 2024\nCaf\ufffd Title\n\nJane Doe, Li Wei\n\nAbs one.\n\n"
+        "LGApr 8, 2024\nGood Title\n\nJane Doe, Li Wei\n\nAbs two.\n"
+    )
+    batch = process_pages(make_docs([page]))
+    assert batch.entries["title"].to_list() == ["Good Title"]
+    assert batch.quarantine.select("line_no", "reason").rows() == [
+        (4, "header line is not valid UTF-8 (undecodable bytes, shown as U+FFFD)"),
+        (6, "entry is not valid UTF-8 (line 7: undecodable bytes, shown as U+FFFD)"),
+    ]
+    page_row = batch.pages.row(0, named=True)
+    assert (page_row["name"], page_row["h_index"]) == ("Jane Doe", None)  # the rest of the header loads
+    acc = batch.accounting.row(0, named=True)
+    assert acc["n_lines"] == acc["n_separator_lines"] + acc["n_loaded_lines"] + acc["n_quarantined_lines"]
+
+
+def test_a_page_whose_header_line_is_undecodable_gets_no_guessed_owner():
+    page = "Ren\ufffd Dupont\n\nLGApr 7, 2024\nT1\n\nJane Doe, Li Wei\n\nAbs.\n\nLGApr 8, 2024\nT2\n\nJane Doe\n\nAbs.\n"
+    batch = process_pages(make_docs([page]))
+    assert batch.pages["researcher_id"].to_list() == [None]  # not Jane Doe, the majority author
+    assert batch.entries.height == 2
