@@ -20,7 +20,7 @@ _RULES: list[tuple[str, str]] = [
     (r"\\([%&_#$])", "$1"),  # \% \& \_ \# \$
     (r"``", "\u201c"),  # ``quoted''
     (r"''", "\u201d"),
-    (r"~", " "),  # non-breaking space
+    (r"(^|[^/])~", "$1 "),  # Fig.~3: a non-breaking space; `/~user` in a URL stays
     (r"\s\s+|[^\S ]", " "),  # whitespace runs; single spaces are left alone (4x faster)
 ]
 

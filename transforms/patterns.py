@@ -37,10 +37,10 @@ META_LINE = (
 
 # Header lines. `h-index42`, `h-index 42`
 H_INDEX = r"(?i)^h-?index\s*:?\s*(?P<v>\d[\d,]*)$"
-# `42papers`, `42 papers` (the profile's paper count; lower-case label)
-PAPER_COUNT = r"^(?P<v>\d[\d,]*)\s*papers$"
-# `42 Papers` (the count line above the list; capital P)
-LISTED_COUNT = r"^(?P<v>\d[\d,]*)\s*Papers$"
+# `42papers`, `42 papers`, `1paper` (the profile's paper count; lower-case label)
+PAPER_COUNT = r"^(?P<v>\d[\d,]*)\s*papers?$"
+# `42 Papers`, `1 Paper` (the count line above the list; capital P)
+LISTED_COUNT = r"^(?P<v>\d[\d,]*)\s*Papers?$"
 # `1,928citations`, `1,928 citations`
 CITATIONS = r"(?i)^(?P<v>\d[\d,]*)\s*citations?$"
 # `Novelty58%`, `Novelty 58 %`

@@ -54,3 +54,9 @@ def test_duplicate_field_keeps_the_first():
     fields, classified = _header(["Jane Doe", "h-index4", "h-index9"])
     assert fields["h_index"] == 4
     assert classified.filter(pl.col("reason").is_not_null())["reason"].to_list() == ["duplicate header field 'h_index'"]
+
+
+def test_a_count_of_one_is_singular():
+    fields, classified = _header(["Ana Silva", "1paper", "1 Paper"])
+    assert classified["reason"].null_count() == classified.height
+    assert (fields["paper_count"], fields["stated_listed_papers"]) == (1, 1)
