@@ -63,6 +63,15 @@ def discover(paths: list[Path]) -> list[Path]:
     return unique
 
 
+def _modified_date(stat: os.stat_result) -> dt.date | None:
+    """The file's modification date (its snapshot date when no --as-of is given); None
+    when the timestamp is outside the calendar (`touch -d @99999999999999`)."""
+    try:
+        return dt.date.fromtimestamp(stat.st_mtime)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def _signature(stat: os.stat_result) -> tuple[int, int, int]:
     """What changes whenever a file is written: size, mtime, and ctime (which `touch -d`
     or `os.utime` also move, so an mtime set back cannot hide a write)."""
@@ -145,11 +154,16 @@ def read_files(
         name = str(path)
         try:
             stat = path.stat()  # before reading: a file changed while read gets a new mtime
+            page_as_of = as_of or _modified_date(stat)
+            if page_as_of is None:
+                failures.append({"source_path": name, "file_sha256": None, "line_no": None, "n_lines": 0,
+                                 "reason": "file modification time is no calendar date (give --as-of)"})
+                continue
             known = unchanged.get(name)
             if known is not None and known[:3] == _signature(stat):
                 files.append({"file_sha256": known[3], "path": name, "size_bytes": stat.st_size,
                               "modified_ns": stat.st_mtime_ns, "changed_ns": stat.st_ctime_ns,
-                              "as_of": as_of or dt.date.fromtimestamp(stat.st_mtime),
+                              "as_of": page_as_of,
                               "status": "skipped", "reason": "content already loaded (file untouched since)"})
                 continue
             if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
@@ -160,7 +174,6 @@ def read_files(
                              "reason": f"cannot read file: {error.strerror or error}", "n_lines": 0})
             continue
         sha = hashlib.sha256(data).hexdigest()
-        page_as_of = as_of or dt.date.fromtimestamp(stat.st_mtime)
         row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "modified_ns": stat.st_mtime_ns,
                "changed_ns": stat.st_ctime_ns, "as_of": page_as_of, "status": "loaded", "reason": None}
         if sha in seen:

@@ -101,3 +101,22 @@ def test_a_file_with_a_nul_byte_near_the_start_fails_as_binary(tmp_path):
     read = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
     assert read.files["status"].to_list() == ["failed"]
     assert read.failures["reason"].to_list() == ["file looks binary (NUL byte at offset 8, line 3)"]
+
+
+def test_a_modification_time_outside_the_calendar_is_a_failure_not_a_crash(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from profile_etl.flows import sources
+
+    def stat(mtime: float) -> os.stat_result:
+        return os.stat_result((0o100644, 0, 0, 1, 0, 0, 10, 0, mtime, 0))
+
+    assert sources._modified_date(stat(1e13)) is None  # year 318857
+    assert sources._modified_date(stat(1_700_000_000)) == dt.date.fromtimestamp(1_700_000_000)
+    page = tmp_path / "far.txt"
+    _write(page, PAGE)
+    monkeypatch.setattr(sources, "_modified_date", lambda _stat: None)
+    read = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.failures["reason"].to_list() == ["file modification time is no calendar date (give --as-of)"]
+    given = read_files([page], as_of=dt.date(2026, 1, 1), skip_hashes=set(), first_doc_id=0)
+    assert given.files["status"].to_list() == ["loaded"]
