@@ -307,10 +307,12 @@ def finish_run(
 
 
 def top_quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 10) -> list[tuple[str, int]]:
-    """The run's most frequent quarantine reasons, quoted values folded (`invalid date '...'`)."""
+    """The run's most frequent quarantine reasons, quoted values and numbers folded
+    (`invalid date '...'`, `file looks binary (NUL byte at offset N, line N)`)."""
     return con.execute(
         """
-        select regexp_replace(reason, '''[^'']*''', '''...''', 'g') as kind, count(*) as n
+        select regexp_replace(regexp_replace(reason, '''[^'']*''', '''...''', 'g'), ' [0-9]+', ' N', 'g') as kind,
+               count(*) as n
         from quarantine.records where run_id = ?
         group by kind order by n desc, kind limit ?
         """,
