@@ -48,7 +48,9 @@ def discover(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise InputError(f"input path does not exist: {path}")
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            # Everything named *.txt that is not a directory: a broken link or a named pipe
+            # is reported by the read, never silently left out.
+            found.extend(sorted(p for p in path.rglob("*.txt") if not p.is_dir()))
         elif path.is_file():
             found.append(path)
         else:  # reading a FIFO or a device would block or never end
@@ -56,7 +58,10 @@ def discover(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in found:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (RuntimeError, OSError):  # a symlink loop: the read reports it
+            key = Path(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             unique.append(path)

@@ -120,3 +120,21 @@ def test_a_modification_time_outside_the_calendar_is_a_failure_not_a_crash(tmp_p
     assert read.failures["reason"].to_list() == ["file modification time is no calendar date (give --as-of)"]
     given = read_files([page], as_of=dt.date(2026, 1, 1), skip_hashes=set(), first_doc_id=0)
     assert given.files["status"].to_list() == ["loaded"]
+
+
+def test_what_cannot_be_read_below_a_directory_is_reported_not_left_out(tmp_path):
+    from profile_etl.flows.sources import discover
+
+    _write(tmp_path / "good.txt", PAGE)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "loop_a.txt").symlink_to(tmp_path / "loop_b.txt")
+    (tmp_path / "loop_b.txt").symlink_to(tmp_path / "loop_a.txt")
+    (tmp_path / "notes.md").write_text("not a page")
+    found = discover([tmp_path])
+    assert [p.name for p in found] == ["gone.txt", "good.txt", "loop_a.txt", "loop_b.txt", "pipe.txt"]
+    read = read_files(found, as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.failures["reason"].to_list() == [
+        "cannot read file: No such file or directory", "cannot read file: Too many levels of symbolic links",
+        "cannot read file: Too many levels of symbolic links", "cannot read file: not a regular file (a named pipe)"]
+    assert read.docs["source_path"].to_list() == [str(tmp_path / "good.txt")]
