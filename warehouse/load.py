@@ -194,15 +194,31 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
     return changed
 
 
+# Contents that no path holds any more and whose path now holds a content of the same
+# snapshot date: a correction, which replaces them. A content replaced by one of another
+# date stays: it is the page as it was on its own date (a scraper that rewrites the same
+# file every day builds a history, as separate files would).
+_REPLACED_CONTENTS = """
+    select old.file_sha256 from meta.source_files as old
+    where not old.is_current
+      and not exists (
+          select 1 from meta.source_files as f where f.file_sha256 = old.file_sha256 and f.is_current
+      )
+      and exists (
+          select 1 from meta.source_files as f
+          where f.path = old.path and f.is_current and f.as_of = old.as_of
+      )
+"""
+
+
 def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
-    """Staged rows of contents no path holds any more are replaced by the newer content."""
+    """Staged rows of contents replaced by a correction (see `_REPLACED_CONTENTS`) go."""
     for table in (*PARSED_TABLES, "quarantine.records"):  # raw.documents keeps every text
         con.execute(
             f"""
             delete from {table}
-            where file_sha256 is not null
-              and file_sha256 not in (select file_sha256 from meta.source_files where is_current)
-            """
+            where file_sha256 is not null and file_sha256 in ({_REPLACED_CONTENTS})
+            """  # constants, not data
         )
     # A content offered under several names is attributed to the first of them by name, so
     # lineage does not depend on which name arrived first.

@@ -218,3 +218,43 @@ def test_a_page_owner_stays_an_author_when_the_newest_listing_hides_them(tmp_pat
         "select a.name, pa.position from core.paper_authors pa join core.authors a using (author_id) order by a.name",
     )
     assert authors.rows() == [("Ana Alves", 1), ("Bo Berg", None), ("Xi Xu", 2)]
+
+
+def test_a_page_rewritten_in_place_on_a_new_date_builds_history(tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "jane.txt"
+    warehouse = tmp_path / "w.duckdb"
+
+    def scrape(h_index: int, title: str, as_of: dt.date) -> None:
+        page.write_text(f"Jane Doe\nh-index {h_index}\nLGJan 5, 2024\n{title}\nJane Doe\nA.\n", encoding="utf-8")
+        profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=as_of)
+
+    scrape(3, "Paper X", dt.date(2026, 1, 1))
+    scrape(4, "Paper Y", dt.date(2026, 6, 1))  # the scraper rewrote the same file later
+    history = query(warehouse, "select as_of, h_index, h_index_change from analytics.metric_history order by as_of")
+    assert history.rows() == [(dt.date(2026, 1, 1), 3, None), (dt.date(2026, 6, 1), 4, 1)]
+    papers = query(warehouse, "select title, last_seen_as_of from core.papers order by title")
+    assert papers.rows() == [("Paper X", dt.date(2026, 1, 1)), ("Paper Y", dt.date(2026, 6, 1))]
+    scrape(5, "Paper Y", dt.date(2026, 6, 1))  # a correction of the same date replaces it
+    history = query(warehouse, "select as_of, h_index from analytics.metric_history order by as_of")
+    assert history.rows() == [(dt.date(2026, 1, 1), 3), (dt.date(2026, 6, 1), 5)]
+    assert query(warehouse, "select count(*) n from meta.source_files where is_current")["n"].item() == 1
+
+
+def test_categories_hold_every_code_seen_not_only_the_winning_listings(tmp_path):
+    import datetime as dt
+
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    older.mkdir()
+    newer.mkdir()
+    (older / "bob.txt").write_text("Bob Berg\nCV\nMLJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n", encoding="utf-8")
+    (newer / "bob.txt").write_text("Bob Berg\nLG\nLGJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(older)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
+    profile_etl_flow(paths=[str(newer)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 1))
+    assert query(warehouse, "select category from core.papers")["category"].to_list() == ["LG"]
+    codes = query(warehouse, "select code, arxiv_id from core.categories order by code")
+    assert codes.rows() == [("CV", "cs.CV"), ("LG", "cs.LG"), ("ML", "stat.ML")]
