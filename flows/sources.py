@@ -42,9 +42,13 @@ def _kind(mode: int) -> str:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files to load: each file given, and every `*.txt` below each directory, sorted."""
+    """Files to load: each file given, and every `*.txt` below each directory, sorted.
+
+    Paths are made absolute (symlinks kept as named): a path is a file's identity in the
+    warehouse, and `page.txt` run from two directories is two files.
+    """
     found: list[Path] = []
-    for path in paths:
+    for path in map(Path.absolute, paths):
         if not path.exists():
             raise InputError(f"input path does not exist: {path}")
         if path.is_dir():

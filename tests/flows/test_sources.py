@@ -138,3 +138,18 @@ def test_what_cannot_be_read_below_a_directory_is_reported_not_left_out(tmp_path
         "cannot read file: No such file or directory", "cannot read file: Too many levels of symbolic links",
         "cannot read file: Too many levels of symbolic links", "cannot read file: not a regular file (a named pipe)"]
     assert read.docs["source_path"].to_list() == [str(tmp_path / "good.txt")]
+
+
+def test_paths_are_absolute_so_the_same_name_in_two_directories_is_two_files(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from profile_etl.flows.sources import discover
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        _write(tmp_path / name / "page.txt", PAGE)
+    found = []
+    for name in ("a", "b"):
+        monkeypatch.chdir(tmp_path / name)
+        found += discover([Path("page.txt")])
+    assert found == [tmp_path / "a" / "page.txt", tmp_path / "b" / "page.txt"]
