@@ -202,17 +202,24 @@ def test_a_content_that_comes_back_is_loaded_again(tmp_path):
     assert sorted(query(copy, "select title from core.papers")["title"].to_list()) == ["Paper X", "Paper Y"]
 
 
-def test_a_page_owner_stays_an_author_when_the_newest_listing_hides_them(tmp_path):
+def _older_then_newer(tmp_path: Path, older_page: str, newer_page: str) -> Path:
+    """Load one page as of 2026-01-01, then another (in its own folder) as of 2026-06-01."""
     import datetime as dt
 
-    older, newer = tmp_path / "b_page", tmp_path / "a_page"
-    older.mkdir()
-    newer.mkdir()
-    (older / "b.txt").write_text("Bo Berg\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu, Bo Berg\nA.\n", encoding="utf-8")
-    (newer / "a.txt").write_text("Ana Alves\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu et al.\nA.\n", encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
-    profile_etl_flow(paths=[str(older)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
-    profile_etl_flow(paths=[str(newer)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 1))
+    for folder, text, as_of in (("older", older_page, dt.date(2026, 1, 1)), ("newer", newer_page, dt.date(2026, 6, 1))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text(text, encoding="utf-8")
+        profile_etl_flow(paths=[str(tmp_path / folder)], warehouse=str(warehouse), as_of=as_of)
+    return warehouse
+
+
+def test_a_page_owner_stays_an_author_when_the_newest_listing_hides_them(tmp_path):
+    warehouse = _older_then_newer(
+        tmp_path,
+        "Bo Berg\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu, Bo Berg\nA.\n",
+        "Ana Alves\nLGJan 5, 2024\nShared Paper\nAna Alves, Xi Xu et al.\nA.\n",
+    )
     authors = query(
         warehouse,
         "select a.name, pa.position from core.paper_authors pa join core.authors a using (author_id) order by a.name",
@@ -245,16 +252,11 @@ def test_a_page_rewritten_in_place_on_a_new_date_builds_history(tmp_path):
 
 
 def test_categories_hold_every_code_seen_not_only_the_winning_listings(tmp_path):
-    import datetime as dt
-
-    older, newer = tmp_path / "older", tmp_path / "newer"
-    older.mkdir()
-    newer.mkdir()
-    (older / "bob.txt").write_text("Bob Berg\nCV\nMLJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n", encoding="utf-8")
-    (newer / "bob.txt").write_text("Bob Berg\nLG\nLGJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n", encoding="utf-8")
-    warehouse = tmp_path / "w.duckdb"
-    profile_etl_flow(paths=[str(older)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
-    profile_etl_flow(paths=[str(newer)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 1))
+    warehouse = _older_then_newer(
+        tmp_path,
+        "Bob Berg\nCV\nMLJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n",
+        "Bob Berg\nLG\nLGJan 5, 2024\nJoint Work\nBob Berg, Ana Alves\nA.\n",
+    )
     assert query(warehouse, "select category from core.papers")["category"].to_list() == ["LG"]
     codes = query(warehouse, "select code, arxiv_id from core.categories order by code")
     assert codes.rows() == [("CV", "cs.CV"), ("LG", "cs.LG"), ("ML", "stat.ML")]
