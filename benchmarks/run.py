@@ -273,10 +273,14 @@ def measure_pipeline(env, work: Path, corpus: Path | None, warehouse: Path | Non
     return _last_json(stdout) | {"wall": wall, "peak_mb": rss}
 
 
-def measure_cli(env, corpus: Path, warehouse: Path) -> float:
+def _cli() -> list[str]:
+    """The `profile-etl` command as installed beside this interpreter."""
     cli = Path(PYTHON).with_name("profile-etl")
-    prog = [str(cli)] if cli.is_file() else [PYTHON, "-m", "profile_etl.cli"]
-    argv = [*prog, "run", str(corpus), "--warehouse", str(warehouse), "--as-of", AS_OF]
+    return [str(cli)] if cli.is_file() else [PYTHON, "-m", "profile_etl.cli"]
+
+
+def measure_cli(env, corpus: Path, warehouse: Path) -> float:
+    argv = [*_cli(), "run", str(corpus), "--warehouse", str(warehouse), "--as-of", AS_OF]
     wall, _, _ = run_child(argv, env)
     return wall
 
@@ -284,15 +288,13 @@ def measure_cli(env, corpus: Path, warehouse: Path) -> float:
 def measure_sample_cli(env: dict[str, str], work: Path, fresh: bool) -> float:
     """`profile-etl run` on the bundled sample, as a user types it. `fresh`: in a new,
     empty Prefect home, as on a machine's first run (Prefect creates its database)."""
-    cli = Path(PYTHON).with_name("profile-etl")
-    prog = [str(cli)] if cli.is_file() else [PYTHON, "-m", "profile_etl.cli"]
     if fresh:
         home = work / "fresh_prefect_home"
         shutil.rmtree(home, ignore_errors=True)
         env = env | {"PREFECT_HOME": str(home)}
     warehouse = work / f"sample_{'fresh' if fresh else 'warm'}.duckdb"
     warehouse.unlink(missing_ok=True)
-    wall, _, _ = run_child([*prog, "run", "--warehouse", str(warehouse)], env)
+    wall, _, _ = run_child([*_cli(), "run", "--warehouse", str(warehouse)], env)
     return wall
 
 

@@ -65,7 +65,7 @@ def discover(paths: list[Path]) -> list[Path]:
         try:
             key = path.resolve()
         except (RuntimeError, OSError):  # a symlink loop: the read reports it
-            key = Path(os.path.abspath(path))
+            key = path  # already absolute
         if key not in seen:
             seen.add(key)
             unique.append(path)
@@ -129,19 +129,6 @@ def _count_lines(data: bytes) -> int:
     return (body[:-1] if body.endswith(b"\n") else body).count(b"\n") + 1
 
 
-class _LooksBinary(ValueError):
-    """A file that is not text: a NUL byte near the start (git's heuristic)."""
-
-    def __init__(self, start: int) -> None:
-        super().__init__(start)
-        self.start = start
-
-
-def _binary_error(data: bytes, error: _LooksBinary) -> tuple[int, str]:
-    line_no = data.count(b"\n", 0, error.start) + 1
-    return line_no, f"file looks binary (NUL byte at offset {error.start}, line {line_no})"
-
-
 def read_files(
     paths: list[Path],
     *,
@@ -189,14 +176,9 @@ def read_files(
             files.append(row | {"status": "skipped", "reason": "content already loaded"})
             continue
         seen.add(sha)
-        try:
-            if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:
-                raise _LooksBinary(nul)
-            # Undecodable bytes in a text file become U+FFFD; the parser quarantines the
-            # records whose lines hold them, and the rest of the page loads.
-            text = data.decode("utf-8", errors="replace")
-        except _LooksBinary as error:
-            line_no, reason = _binary_error(data, error)
+        if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:  # not text (git's heuristic)
+            line_no = data.count(b"\n", 0, nul) + 1
+            reason = f"file looks binary (NUL byte at offset {nul}, line {line_no})"
             n_lines = _count_lines(data)
             files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,
                                 "n_loaded_lines": 0, "n_quarantined_lines": n_lines})
@@ -204,8 +186,10 @@ def read_files(
                              "n_lines": n_lines})
             continue
         files.append(row)
+        # Undecodable bytes in a text file become U+FFFD; the parser quarantines the records
+        # whose lines hold them, and the rest of the page loads.
         docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
-                     "as_of": page_as_of, "text": text})
+                     "as_of": page_as_of, "text": data.decode("utf-8", errors="replace")})
     return ReadResult(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String}),

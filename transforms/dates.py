@@ -38,8 +38,8 @@ def resolve_dates(
 ) -> pl.LazyFrame:
     """Add `published_on` (Date, null when impossible) and `published_year_inferred`.
 
-    `month` holds a month name or its abbreviation (`Apr`, `April`, `Sept`), `day` and `year` digit strings (year may
-    be null), `as_of` a Date.
+    `month` holds a month name or its abbreviation (`Apr`, `April`, `Sept`), `day` and
+    `year` digit strings (year may be null), `as_of` a Date.
     """
     m = pl.col(month).str.slice(0, 3).replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
     d = pl.col(day).cast(pl.Int32, strict=False)
