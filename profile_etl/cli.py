@@ -65,6 +65,7 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
     from . import prefect_env
 
     prefect_env.configure(one_shot=True)
+    api = prefect_env.start_api_early()  # boots on the other core from here on
     from .flows.sources import InputError
     from .warehouse.errors import WarehouseError
 
@@ -80,10 +81,12 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
         from .warehouse.connection import check_writable
 
         check_writable(target)
-        api_ready = prefect_env.start_api_early()  # boots while the flow's modules import
-        summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh, api_ready,
+        from .transforms.pipeline import process_pages  # noqa: F401 - polars and pandera, while it boots
+
+        api.connect()  # before Prefect is imported: it reads its settings then
+        summary = _run_with_progress(chosen, target, as_of, batch_size, full_refresh, api.wait,
                                      task_runner=task_runner, dask_address=dask_address, workers=workers)
-    except (InputError, WarehouseError) as error:
+    except (InputError, WarehouseError, prefect_env.ApiStartError) as error:
         _fail(str(error))
     _print_summary(summary, target)
     _skip_final_collection()
@@ -247,6 +250,7 @@ def rebuild(warehouse: Path | None) -> None:
     from . import prefect_env
 
     prefect_env.configure(one_shot=True)
+    api = prefect_env.start_api_early()
     from .warehouse.connection import check_writable
     from .warehouse.errors import WarehouseError
 
@@ -255,12 +259,14 @@ def rebuild(warehouse: Path | None) -> None:
         _fail(f"warehouse not found: {target}")
     try:
         check_writable(target)
-    except WarehouseError as error:
-        _fail(str(error))
-    api_ready = prefect_env.start_api_early()
-    from .flows.pipeline import rebuild_flow
+        from .transforms.pipeline import process_pages  # noqa: F401 - polars and pandera, while it boots
 
-    api_ready()
+        api.connect()
+        from .flows.pipeline import rebuild_flow
+
+        api.wait()
+    except (WarehouseError, prefect_env.ApiStartError) as error:
+        _fail(str(error))
     with prefect_env.one_shot_run():
         state = rebuild_flow(warehouse=str(target), return_state=True)
     if state.is_failed():

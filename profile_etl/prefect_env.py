@@ -7,9 +7,14 @@ default: a value already in the environment wins.
 
 from __future__ import annotations
 
+import atexit
 import os
-import threading
-from collections.abc import Callable, Iterator
+import select
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 QUIET_DEFAULTS = {
@@ -56,32 +61,99 @@ def one_shot_run() -> Iterator[None]:
         yield
 
 
-def start_api_early() -> Callable[[], None]:
-    """Start Prefect's embedded API server now, in the background; return the wait for it.
+class EarlyApi:
+    """The Prefect API server of one command-line run (`prefect_server`), started before
+    anything heavy is imported.
 
-    With no `PREFECT_API_URL`, the first flow call starts a server process and waits for
-    it (3 s in a new process, 8 s more on a machine's first run, which creates Prefect's
-    database). Started here, it boots on the other core while this process imports
-    polars, pandera and DuckDB and checks its inputs. The flow then finds it running:
-    Prefect keeps one embedded server per process. With an API URL set this does nothing.
-
-    If the early start fails, the wait returns anyway: the flow's own start of the
-    server tries again and reports Prefect's error.
+    Use it in three steps: `start_api_early()` spawns the server process at once;
+    `connect()`, before Prefect is imported, points this process at it through
+    `PREFECT_API_URL` (Prefect reads its settings at import); `wait()`, before the flow
+    runs, waits until it answers. When the user's settings name an API already, nothing
+    is started and Prefect uses theirs. The server is stopped when this process exits,
+    however early.
     """
-    from prefect.settings import PREFECT_API_URL
 
-    if PREFECT_API_URL.value():
-        return lambda: None
-    from prefect.server.api.server import SubprocessASGIServer
+    def __init__(self, process: subprocess.Popen | None) -> None:
+        self.process = process
+        self.url: str | None = None
+        if process is not None:
+            atexit.register(self.stop)
 
-    def start() -> None:
+    def connect(self) -> None:
+        """Read the server's address and hand it to Prefect (call before importing Prefect)."""
+        if self.process is None:
+            return
+        line = _read_line(self.process, _startup_timeout_s())
+        if line.startswith("http"):
+            self.url = line
+            os.environ["PREFECT_API_URL"] = line
+        else:  # `external`: the user's settings name an API; or the process failed
+            self.stop()
+
+    def wait(self) -> None:
+        """Wait until the server answers; fail with what it printed if it cannot start."""
+        if self.url is None:
+            return
+        deadline = time.monotonic() + _startup_timeout_s()
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise ApiStartError("Prefect's API server ended before it was ready (see its messages above)")
+            try:
+                with _NO_PROXY.open(f"{self.url}/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise ApiStartError(f"Prefect's API server at {self.url} did not answer within {_startup_timeout_s():g} s")
+
+    def stop(self) -> None:
+        """Stop the server (as Prefect stops its own: terminate, then kill after 5 s)."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
         try:
-            SubprocessASGIServer().start()
-        except Exception:  # noqa: BLE001 - the flow's own start reports it
-            pass
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
-    # Not a daemon: an exit before the wait still lets the start finish, so Prefect's
-    # exit handler stops the server instead of leaving it behind.
-    thread = threading.Thread(target=start, name="prefect-api-start")
-    thread.start()
-    return thread.join
+
+class ApiStartError(RuntimeError):
+    """The run's Prefect API server could not be started."""
+
+
+# The server is on this machine: never ask a proxy from the environment for it.
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _startup_timeout_s() -> float:
+    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60"))
+
+
+def _read_line(process: subprocess.Popen, timeout_s: float) -> str:
+    """The first line the server process prints, or "" if it prints none in time."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], timeout_s)
+    line = process.stdout.readline() if ready else b""
+    process.stdout.close()
+    return line.decode("utf-8", "replace").strip()
+
+
+def start_api_early() -> EarlyApi:
+    """Start this run's Prefect API server now, unless `PREFECT_API_URL` is set.
+
+    With no API configured, the flow would start Prefect's embedded server only after
+    importing Prefect, and then wait for it: 5.9 s before the flow could start on a warm
+    machine, and 5 s more on a machine's first run, which creates Prefect's database.
+    Started here, it boots on the other core while this process imports polars, pandera
+    and DuckDB and checks its inputs (see `prefect_server`).
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return EarlyApi(None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
+    )
+    return EarlyApi(process)

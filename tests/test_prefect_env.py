@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import pytest
@@ -24,22 +23,38 @@ def test_one_shot_defaults_only_for_one_shot_runs_and_never_over_the_users_value
     assert os.environ["PREFECT_LOGGING_LEVEL"] == "DEBUG"  # the user's value wins
 
 
-def test_no_early_start_when_an_api_url_is_configured():
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+def test_no_server_is_started_when_the_environment_names_an_api(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    api = prefect_env.start_api_early()
+    assert api.process is None
+    api.connect()
+    api.wait()
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
 
-    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
-        wait = prefect_env.start_api_early()
-    wait()
-    assert not [t for t in threading.enumerate() if t.name == "prefect-api-start"]
+
+def test_an_api_named_in_the_users_prefect_profile_is_used_not_replaced(tmp_path, monkeypatch):
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://10.0.0.1:4200/api"\n')
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_PROFILES_PATH", str(profiles))
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    api = prefect_env.start_api_early()
+    process = api.process
+    assert process is not None  # only the server process can read the profile cheaply
+    api.connect()
+    assert api.url is None and "PREFECT_API_URL" not in os.environ
+    assert process.poll() is not None  # it ended: nothing was started
+    assert not (tmp_path / "home" / "prefect.db").exists()
 
 
-def _python(code: str) -> subprocess.CompletedProcess:
+def _python(code: str, home) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home)
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                           timeout=300, env=env)
 
 
-def _gone(pid: int, within_s: float = 10.0) -> bool:
+def _gone(pid: int, within_s: float = 15.0) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         try:
@@ -50,28 +65,63 @@ def _gone(pid: int, within_s: float = 10.0) -> bool:
     return False
 
 
-@pytest.mark.parametrize("waits", [True, False], ids=["flow-uses-it", "exit-before-wait"])
-def test_early_server_is_the_one_the_flow_uses_and_is_stopped_at_exit(waits):
-    result = _python(f"""
+def test_the_flow_talks_to_the_early_server_which_stops_at_exit(tmp_path):
+    """A machine's first run: the server creates Prefect's database, Prefect's client
+    reaches it through PREFECT_API_URL, a flow run lands in its database."""
+    result = _python("""
         from profile_etl import prefect_env
         prefect_env.configure(one_shot=True)
-        wait = prefect_env.start_api_early()
-        from prefect.server.api.server import SubprocessASGIServer
-        if {waits}:
-            wait()
-            server = SubprocessASGIServer()
-            from prefect import get_client
-            with get_client(sync_client=True) as client:
-                assert str(client.api_url).rstrip("/") == server.api_url.rstrip("/"), client.api_url
-                assert client.api_healthcheck() is None
-        else:
-            import threading
-            starter = next(t for t in threading.enumerate() if t.name == "prefect-api-start")
-            starter.join()  # only to learn the pid; a real exit does not wait
-            server = SubprocessASGIServer()
-        assert server.server_process.poll() is None, "server not running"
-        print(server.server_process.pid)
-    """)
+        api = prefect_env.start_api_early()
+        api.connect()
+        from prefect import flow, get_client
+        api.wait()
+        @flow
+        def hello():
+            return 42
+        assert hello() == 42
+        with get_client(sync_client=True) as client:
+            assert str(client.api_url).rstrip("/") == api.url, client.api_url
+            assert [run.name for run in client.read_flow_runs()], "no flow run recorded"
+        print(api.process.pid)
+    """, tmp_path)
     assert result.returncode == 0, result.stderr
     pid = int(result.stdout.split()[-1])
-    assert _gone(pid), f"Prefect's server process {pid} outlived the command"
+    assert _gone(pid), f"the API server process {pid} outlived the command"
+    assert (tmp_path / "prefect.db").is_file()
+    assert not result.stderr.strip(), result.stderr  # a clean command line: nothing printed
+
+
+@pytest.mark.parametrize("exit_call", ["raise SystemExit(3)", "os._exit(3)"], ids=["exit", "killed"])
+def test_the_server_stops_when_the_command_ends_before_using_it(tmp_path, exit_call):
+    """An input error exits before the flow; a killed command runs no exit handler, and
+    the server notices that its parent is gone."""
+    result = _python(f"""
+        import os
+        from profile_etl import prefect_env
+        api = prefect_env.start_api_early()
+        api.connect()
+        print(api.process.pid, flush=True)
+        {exit_call}
+    """, tmp_path)
+    assert result.returncode == 3, result.stderr
+    pid = int(result.stdout.split()[-1])
+    assert _gone(pid), f"the API server process {pid} outlived the command"
+
+
+def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{blocker}/prefect.db")
+    api = prefect_env.start_api_early()
+    api.connect()
+    try:
+        assert api.url is not None
+        started = time.monotonic()
+        with pytest.raises(prefect_env.ApiStartError, match="ended before it was ready"):
+            api.wait()
+        assert time.monotonic() - started < 30
+    finally:
+        api.stop()
+        os.environ.pop("PREFECT_API_URL", None)

@@ -1,0 +1,77 @@
+"""The Prefect API server of one command-line run: `python -m profile_etl.prefect_server`.
+
+Prefect's own embedded server starts only once the process running the flow has imported
+Prefect's server package (2.6 s) and then waits for the server process, which imports it
+again (3.5 s), one after the other. This process is started before the command line
+imports anything heavy, so the two start side by side, and the command line then talks to
+it as to any Prefect server, through `PREFECT_API_URL`, never importing Prefect's server
+code itself. It runs Prefect's own application, with the settings Prefect gives its
+embedded server.
+
+The protocol, on stdout, one line, as early as possible: `external` when the user's
+settings name an API (nothing is started), or the URL of the API this process is about
+to serve. Then stdout is pointed at stderr, so the server never blocks on a pipe nobody
+reads. The socket is bound before the URL is printed, so the port cannot be taken in
+between. On a machine's first run the database is created first, the fast way
+(`prefect_db`). The process ends when asked (SIGTERM, like Prefect's own) or when the
+process that started it is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+EXTERNAL = "external"
+# The environment Prefect gives its own embedded server (`SubprocessASGIServer`).
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+def _end_with_parent(parent: int) -> None:
+    """A server left behind by a killed command would run forever: stop when orphaned."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def main() -> int:
+    parent = os.getppid()
+    os.environ.update(SERVER_ENV)
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        print(EXTERNAL, flush=True)
+        return 0
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    print(f"http://127.0.0.1:{listener.getsockname()[1]}/api", flush=True)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _end_with_parent(parent)
+
+    from .prefect_db import ensure_database
+
+    try:
+        ensure_database()
+    except Exception:  # noqa: BLE001 - the server creates the database itself, the slow way
+        pass
+    import uvicorn
+
+    config = uvicorn.Config(
+        "prefect.server.api.server:create_app", factory=True, log_level="error", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    server.run(sockets=[listener])
+    return 0 if server.started else 3  # 3: uvicorn's code for a failed start
+
+
+if __name__ == "__main__":
+    sys.exit(main())
