@@ -121,9 +121,15 @@ def _read_bytes(path: Path) -> bytes:
     raise AssertionError("unreachable")
 
 
+def _with_line_ends(data: bytes) -> bytes:
+    """The bytes with a CR-only file's CRs as newlines, as `transforms.lines` reads text
+    (the same length: offsets still hold)."""
+    return data if b"\n" in data else data.replace(b"\r", b"\n")
+
+
 def _count_lines(data: bytes) -> int:
     """Lines in raw bytes, counted as the parser counts them in text."""
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    body = _with_line_ends(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
     if not body:
         return 0
     return (body[:-1] if body.endswith(b"\n") else body).count(b"\n") + 1
@@ -177,7 +183,7 @@ def read_files(
             continue
         seen.add(sha)
         if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:  # not text (git's heuristic)
-            line_no = data.count(b"\n", 0, nul) + 1
+            line_no = _with_line_ends(data).count(b"\n", 0, nul) + 1
             reason = f"file looks binary (NUL byte at offset {nul}, line {line_no})"
             n_lines = _count_lines(data)
             files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,

@@ -27,6 +27,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     ),
     "binary_utf8.txt": (["file looks binary (NUL byte at offset 19, line 3)"], []),
     "bom_crlf.txt": ([], [GOOD_TITLE, "A Year-less Paper"]),
+    "cr_only.txt": ([], [GOOD_TITLE, "A Classic Mac Paper"]),  # lines end in a lone CR
     "garbled_header.txt": (["header field 'h-index' has no number", "header field 'citations' has no number"], [GOOD_TITLE]),
     "impossible_date.txt": (["invalid date 'Feb 30, 2024'"], [GOOD_TITLE]),
     "future_date.txt": (["date 'Jan 5, 2027' is after the snapshot date 2026-11-22"], [GOOD_TITLE]),

@@ -1,7 +1,10 @@
 """Pages to lines: the unit that every record, quarantine row and line count refers to.
 
 A line is what ends in `\n` (a trailing `\r` is dropped, so CRLF files read the same); a
-UTF-8 byte-order mark at the start is dropped; a last line without a newline still counts.
+file with no `\n` at all ends its lines in `\r` alone (classic Mac OS), so it is not read as
+one long line. A CR inside a file that has newlines stays text: it may be a stray control
+character in an abstract, and splitting there would cut the entry. A UTF-8 byte-order mark
+at the start is dropped; a last line without a newline still counts.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ BOM = "\ufeff"
 
 
 def page_text(text: pl.Expr) -> pl.Expr:
-    """The page's text without a byte-order mark."""
-    return text.str.strip_prefix(BOM)
+    """The page's text as lines see it: no byte-order mark, and in a file without any
+    `\n` every `\r` is a line end."""
+    body = text.str.strip_prefix(BOM)
+    return (
+        pl.when(body.str.contains("\n", literal=True))
+        .then(body)
+        .otherwise(body.str.replace_all("\r", "\n", literal=True))
+    )
 
 
 def count_lines(text: pl.Expr) -> pl.Expr:
