@@ -27,7 +27,7 @@ HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 
 
 def _number(value: pl.Expr, field: str) -> pl.Expr:
-    digits = value.str.replace_all(",", "", literal=True)
+    digits = value.str.replace_all(f"[,{patterns.THOUSANDS_SPACES}]", "")
     if field in FLOAT_FIELDS:
         return digits.cast(pl.Float64, strict=False)
     return digits.cast(pl.Int64, strict=False)

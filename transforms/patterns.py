@@ -35,18 +35,24 @@ META_LINE = (
     r"\s*(?P<code>Code)?$"
 )
 
+# Characters that group thousands besides the comma: a space, a no-break space, a thin
+# space, a narrow no-break space (`1 928`, as French and SI style print it).
+THOUSANDS_SPACES = " \u00a0\u2009\u202f"
+# A whole number: `1928`, `1,928`, `1 928` (space-grouped only in groups of three, so a
+# space cannot swallow a neighbouring number).
+_INT = rf"(?:\d{{1,3}}(?:[{THOUSANDS_SPACES}]\d{{3}})+|\d[\d,]*)"
 # Header lines. `h-index42`, `h-index 42`
-H_INDEX = r"(?i)^h-?index\s*:?\s*(?P<v>\d[\d,]*)$"
+H_INDEX = rf"(?i)^h-?index\s*:?\s*(?P<v>{_INT})$"
 # `42papers`, `42 papers`, `1paper` (the profile's paper count; lower-case label)
-PAPER_COUNT = r"^(?P<v>\d[\d,]*)\s*papers?$"
+PAPER_COUNT = rf"^(?P<v>{_INT})\s*papers?$"
 # `42 Papers`, `1 Paper` (the count line above the list; capital P)
-LISTED_COUNT = r"^(?P<v>\d[\d,]*)\s*Papers?$"
-# `1,928citations`, `1,928 citations`
-CITATIONS = r"(?i)^(?P<v>\d[\d,]*)\s*citations?$"
+LISTED_COUNT = rf"^(?P<v>{_INT})\s*Papers?$"
+# `1,928citations`, `1,928 citations`, `1 928 citations`
+CITATIONS = rf"(?i)^(?P<v>{_INT})\s*citations?$"
 # `Novelty58%`, `Novelty 58 %`
-NOVELTY = r"(?i)^novelty\s*:?\s*(?P<v>\d[\d,]*(?:\.\d+)?)\s*%$"
+NOVELTY = rf"(?i)^novelty\s*:?\s*(?P<v>{_INT}(?:\.\d+)?)\s*%$"
 # `AI Score66`, `AI Score 66.5`
-AI_SCORE = r"(?i)^ai\s*score\s*:?\s*(?P<v>\d[\d,]*(?:\.\d+)?)$"
+AI_SCORE = rf"(?i)^ai\s*score\s*:?\s*(?P<v>{_INT}(?:\.\d+)?)$"
 # `LG` alone on a line: the primary category.
 CATEGORY_LINE = r"^[A-Z]{2,8}$"
 # A header line that names a metric but carries no usable number: `h-index`, `citations`,

@@ -32,6 +32,19 @@ def test_spaces_between_label_and_number_and_thousands():
     assert fields["stated_listed_papers"] == 1204
 
 
+def test_thousands_grouped_by_spaces():
+    fields, classified = _header(["Ana Silva", "1 204papers", "12\u202f345\u00a0678 citations", "AI Score 1\u2009000",
+                                  "1 204 Papers"])
+    assert classified["reason"].null_count() == classified.height
+    assert (fields["paper_count"], fields["citations"], fields["ai_score"]) == (1204, 12_345_678, 1000.0)
+    assert fields["stated_listed_papers"] == 1204
+
+
+def test_a_space_groups_only_three_digits():
+    _, classified = _header(["Ana Silva", "12 3456 citations"])
+    assert classified["reason"].to_list() == [None, "header field 'citations' has no number"]
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
