@@ -118,7 +118,9 @@ ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
 # URLs in abstracts: `\url{https://x.y/z}` is unwrapped first, then bare URLs are taken.
 LATEX_URL = r"\\url\{([^}]*)\}"
 URL = r"(?i:https?)://[^\s<>\x22{}\\|^`\[\]]+"
-URL_TRAILING = r"[.,)]+$"
+# Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
+# says) and, by the same rule, `;`, `:`, `!`, `?` and a closing quote `'`.
+URL_TRAILING = r"[.,;:!?')]+$"
 CODE_HOST_URL = r"(?i)^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)(?:[/:?#]|$)"
 
 # Titles and names are compared without case, punctuation, spacing or Unicode form.

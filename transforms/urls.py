@@ -8,7 +8,8 @@ from . import patterns
 
 
 def extract_urls(abstract: pl.Expr) -> pl.Expr:
-    r"""All URLs in order, `\url{...}` unwrapped and trailing `.`, `,`, `)` removed.
+    r"""All URLs in order, `\url{...}` unwrapped and trailing punctuation (`.`, `,`, `)`,
+    `;`, `:`, `!`, `?`, `'`) removed.
 
     The braces delimit the URL: it is unwrapped between spaces, so the text glued after
     it (`\url{https://x.y/z}and`, `}~\cite`, `}'s`, a second `\url`) never joins it.

@@ -26,6 +26,12 @@ def test_code_url_rule(abstract, has_code, expected):
     assert _code_url(abstract, has_code) == expected
 
 
+@pytest.mark.parametrize("tail", [";", ":", "!", "?", "'", "'').", "?!", ");"])
+def test_any_sentence_punctuation_after_a_url_is_dropped(tail):
+    frame = pl.DataFrame({"a": [f"Code: ``https://github.com/a/b{tail} More https://c.org/x?q=1."]})
+    assert frame.select(extract_urls(pl.col("a"))).item().to_list() == ["https://github.com/a/b", "https://c.org/x?q=1"]
+
+
 def test_all_urls_in_order_with_trailing_punctuation_removed():
     frame = pl.DataFrame({"a": [r"A https://a.org/x, then \url{https://b.org/y}. End https://c.org)."]})
     assert frame.select(extract_urls(pl.col("a"))).item().to_list() == ["https://a.org/x", "https://b.org/y", "https://c.org"]
