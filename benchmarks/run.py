@@ -32,7 +32,7 @@ with the plain ``python -c "import profile_etl.flows.pipeline"`` time (a subproc
 clock, with the interpreter's own start-up reported next to it). For the user's view the
 whole ``profile-etl run`` CLI subprocess is also timed (wall clock, everything included),
 on the corpus and on the bundled sample: with the benchmark's warmed Prefect home, and in a
-new, empty one (a machine's first run, when Prefect creates its database).
+new, empty one (a machine's first run, when Prefect's database is created).
 
 The incremental run is another child doing the same steps 1-2 and then re-running the
 flow over the unchanged corpus into the warehouse the full run left behind; its time is
@@ -287,7 +287,7 @@ def measure_cli(env, corpus: Path, warehouse: Path) -> float:
 
 def measure_sample_cli(env: dict[str, str], work: Path, fresh: bool) -> float:
     """`profile-etl run` on the bundled sample, as a user types it. `fresh`: in a new,
-    empty Prefect home, as on a machine's first run (Prefect creates its database)."""
+    empty Prefect home, as on a machine's first run (Prefect's database is created first)."""
     if fresh:
         home = work / "fresh_prefect_home"
         shutil.rmtree(home, ignore_errors=True)

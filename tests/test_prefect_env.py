@@ -125,3 +125,19 @@ def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeyp
     finally:
         api.stop()
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def test_the_cli_imports_no_prefect_before_it_connects():
+    """`connect` hands the server's URL to Prefect through the environment, which Prefect
+    reads when it is imported: the modules the CLI imports before that must not import it."""
+    result = _python("""
+        import sys
+        from profile_etl import cli, prefect_env
+        from profile_etl.flows.sources import InputError
+        from profile_etl.warehouse.connection import check_writable
+        from profile_etl.warehouse.errors import WarehouseError
+        from profile_etl.transforms.pipeline import process_pages
+        print(sorted(m for m in sys.modules if m == "prefect" or m.startswith("prefect.")))
+    """, "/nonexistent-prefect-home")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
