@@ -189,9 +189,29 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
                )
             """
         )
+        changed += _record_observations(con)
     finally:
         con.unregister("_files")
     return changed
+
+
+def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
+    """Add the (content, path, as_of) of every offered file with a content to
+    meta.observations (registered as `_files`); returns how many were new. An unchanged
+    page offered under a new date adds a snapshot date without being parsed again."""
+    new = con.sql(
+        """
+        select distinct n.file_sha256, n.path, n.as_of, n.last_run_id as first_run_id
+        from _files as n
+        where n.file_sha256 is not null and n.as_of is not null
+          and not exists (
+              select 1 from meta.observations as o
+              where o.file_sha256 = n.file_sha256 and o.path = n.path and o.as_of = n.as_of
+          )
+        """
+    ).pl()
+    _insert(con, "meta.observations", new)
+    return new.height
 
 
 # Contents that no path holds any more and whose path now holds a content of the same

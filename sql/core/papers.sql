@@ -1,10 +1,24 @@
 -- core.papers: one row per distinct paper across all pages. The paper's fields come from
--- its entry on the most recent page (ties: smaller content hash, then earlier line), so
--- the result does not depend on the order pages arrived in.
+-- its entry on the most recent page, by the latest date the page was offered under (ties:
+-- smaller content hash, then earlier line), so the result does not depend on the order
+-- pages arrived in.
 -- The ranking reads only narrow columns; the wide ones (title, abstracts) are fetched for
 -- the one winning entry per paper, so memory does not grow with the abstracts' size.
-with pages as (
-    select file_sha256, source_path, as_of from staging.pages
+with content_dates as (
+    -- the date each page content was parsed with and every date it was offered under since
+    select file_sha256, min(as_of) as first_as_of, max(as_of) as last_as_of
+    from (
+        select file_sha256, as_of from staging.pages
+        union all
+        select file_sha256, as_of from meta.observations
+    )
+    group by file_sha256
+),
+
+pages as (
+    select file_sha256, source_path, first_as_of, last_as_of
+    from staging.pages
+    inner join content_dates using (file_sha256)
 ),
 
 ranked as (
@@ -15,10 +29,10 @@ ranked as (
         pages.source_path,
         row_number() over (
             partition by entries.paper_id
-            order by pages.as_of desc, entries.file_sha256, entries.line_no
+            order by pages.last_as_of desc, entries.file_sha256, entries.line_no
         ) as rank_in_paper,
-        min(pages.as_of) over (partition by entries.paper_id) as first_seen_as_of,
-        max(pages.as_of) over (partition by entries.paper_id) as last_seen_as_of,
+        min(pages.first_as_of) over (partition by entries.paper_id) as first_seen_as_of,
+        max(pages.last_as_of) over (partition by entries.paper_id) as last_seen_as_of,
     from staging.entries as entries
     inner join pages using (file_sha256)
 ),

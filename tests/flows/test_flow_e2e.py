@@ -251,6 +251,65 @@ def test_a_page_rewritten_in_place_on_a_new_date_builds_history(tmp_path):
     assert query(warehouse, "select count(*) n from meta.source_files where is_current")["n"].item() == 1
 
 
+def test_an_unchanged_page_offered_under_a_new_date_is_that_dates_snapshot(tmp_path):
+    """The same text fetched again later (the same file with a new --as-of, or a copy in
+    the next day's folder) is not parsed again, but it is the researcher's snapshot of
+    that day: one row per researcher per as_of date."""
+    import datetime as dt
+
+    day1, day2, day3 = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+    page = "Jane Doe\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe, Li Wei\nA.\n"
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d1" / "jane.txt").write_text(page, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(tmp_path / "d1")], warehouse=str(warehouse), as_of=day1)
+    before = table_checksums(warehouse, ["core.profile_snapshots"])
+    summary = profile_etl_flow(paths=[str(tmp_path / "d1")], warehouse=str(warehouse), as_of=day2)
+    assert (summary["n_files_skipped"], summary["n_files_loaded"]) == (1, 0)  # not parsed again
+    (tmp_path / "d3").mkdir()
+    shutil.copy(tmp_path / "d1" / "jane.txt", tmp_path / "d3" / "jane.txt")
+    profile_etl_flow(paths=[str(tmp_path / "d3")], warehouse=str(warehouse), as_of=day3)
+
+    snapshots = query(warehouse, "select as_of, h_index, source_path from core.profile_snapshots order by as_of")
+    assert snapshots["as_of"].to_list() == [day1, day2, day3]
+    assert snapshots["h_index"].to_list() == [3, 3, 3]
+    assert [Path(p).parent.name for p in snapshots["source_path"]] == ["d1", "d1", "d3"]
+    assert before != table_checksums(warehouse, ["core.profile_snapshots"])
+    listed = query(warehouse, "select as_of, count(*) n from core.profile_papers group by as_of order by as_of")
+    assert listed.rows() == [(day1, 1), (day2, 1), (day3, 1)]
+    assert query(warehouse, "select latest_as_of from core.researchers")["latest_as_of"].to_list() == [day3]
+    paper = query(warehouse, "select published_on, first_seen_as_of, last_seen_as_of from core.papers").row(0)
+    assert paper == (dt.date(2024, 1, 5), day1, day3)
+
+    # Offering the same again changes nothing; so does a rebuild from the stored pages.
+    after = table_checksums(warehouse)
+    profile_etl_flow(paths=[str(tmp_path / "d3")], warehouse=str(warehouse), as_of=day3)
+    assert table_checksums(warehouse) == after
+    from profile_etl.flows.pipeline import rebuild_flow
+
+    rebuild_flow(warehouse=str(warehouse))
+    assert table_checksums(warehouse) == after
+
+
+def test_a_correction_wins_its_date_over_an_older_text_seen_that_day(tmp_path):
+    """The same file offered unchanged on a second date, then rewritten for that date: the
+    rewrite is that date's snapshot, and the first date keeps the first text."""
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "jane.txt"
+    warehouse = tmp_path / "w.duckdb"
+    old_text = "Jane Doe\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\nLGJan 6, 2024\nPaper Z\nJane Doe\nB.\n"
+    page.write_text(old_text, encoding="utf-8")
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 2, 1))
+    page.write_text("Jane Doe\nh-index 4\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n", encoding="utf-8")
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 2, 1))
+    snapshots = query(warehouse, "select as_of, h_index, listed_papers from core.profile_snapshots order by as_of")
+    assert snapshots.rows() == [(dt.date(2026, 1, 1), 3, 2), (dt.date(2026, 2, 1), 4, 1)]
+
+
 def test_categories_hold_every_code_seen_not_only_the_winning_listings(tmp_path):
     warehouse = _older_then_newer(
         tmp_path,

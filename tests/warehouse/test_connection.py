@@ -19,11 +19,12 @@ def test_migrations_apply_once(tmp_path):
     with open_writer(tmp_path / "w.duckdb", lock_timeout_s=1) as con:
         assert apply_migrations(con) == []  # already applied on open
         versions = [r[0] for r in con.execute("select version from meta.schema_migrations order by version").fetchall()]
-    assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql"]
+    assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql", "0003_observations.sql"]
 
 
 def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
-    """A warehouse built by an older version keeps its rows and gains the new column."""
+    """A warehouse built by an older version keeps its rows and gains the new columns and
+    tables: each loaded content is an observation on the date it was loaded with."""
     import duckdb
 
     from profile_etl.warehouse.connection import _sql_text
@@ -34,10 +35,14 @@ def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
         old.execute("create table meta.schema_migrations (version varchar primary key, applied_at timestamptz not null)")
         old.execute(_sql_text("migrations", "0001_core.sql"))
         old.execute("insert into meta.schema_migrations values ('0001_core.sql', now())")
-        old.execute("insert into meta.source_files (file_sha256, path, first_seen_at, last_run_id, status, is_current) "
-                    "values ('a', 'p.txt', now(), 'r1', 'loaded', true)")
+        old.execute("insert into meta.source_files (file_sha256, path, first_seen_at, last_run_id, status, is_current, as_of) "
+                    "values ('a', 'p.txt', now(), 'r1', 'loaded', true, '2026-01-02'), "
+                    "('b', 'q.txt', now(), 'r1', 'failed', true, null)")
     with open_writer(path, lock_timeout_s=1) as con:
-        assert con.execute("select path, modified_ns, changed_ns from meta.source_files").fetchall() == [("p.txt", None, None)]
+        assert con.execute("select path, modified_ns, changed_ns from meta.source_files order by path").fetchall() == [
+            ("p.txt", None, None), ("q.txt", None, None)]
+        observations = con.execute("select file_sha256, path, as_of::varchar, first_run_id from meta.observations").fetchall()
+        assert observations == [("a", "p.txt", "2026-01-02", "r1")]
 
 
 def test_writer_waits_then_gives_up_with_a_clear_message(tmp_path):
