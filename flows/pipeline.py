@@ -243,7 +243,8 @@ def run_pipeline(
             logger.info("batch %d/%d loaded: %d files", done, len(batches), len(batches[done - 1]))
             if progress:
                 progress(done, len(batches))
-        totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changes > 0 or full_refresh)
+        changed = changes > 0 or full_refresh or load.migrated_since_last_run(con)
+        totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changed)
         top_reasons = load.top_quarantine_reasons(con, run_id)
     summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
     _publish_artifact(summary, top_reasons)

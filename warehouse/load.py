@@ -197,8 +197,21 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
 
 def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
     """Add the (content, path, as_of) of every offered file with a content to
-    meta.observations (registered as `_files`); returns how many were new. An unchanged
-    page offered under a new date adds a snapshot date without being parsed again."""
+    meta.observations (registered as `_files`); returns how many observations changed.
+
+    An unchanged page offered under a new date adds a snapshot date without being parsed
+    again. A path holds one content per date: offering another content for a (path, date)
+    supersedes the old one's observation, a correction of that one day that leaves the
+    content's other dates alone.
+    """
+    superseded = con.execute(
+        """
+        delete from meta.observations as o
+        using _files as n
+        where n.file_sha256 is not null and n.as_of is not null
+          and o.path = n.path and o.as_of = n.as_of and o.file_sha256 <> n.file_sha256
+        """
+    ).fetchone()[0]
     new = con.sql(
         """
         select distinct n.file_sha256, n.path, n.as_of, n.last_run_id as first_run_id
@@ -211,23 +224,21 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
         """
     ).pl()
     _insert(con, "meta.observations", new)
-    return new.height
+    return superseded + new.height
 
 
-# Contents that no path holds any more and whose path now holds a content of the same
-# snapshot date: a correction, which replaces them. A content replaced by one of another
-# date stays: it is the page as it was on its own date (a scraper that rewrites the same
-# file every day builds a history, as separate files would).
+# Contents that no path holds any more and that no (path, date) observation points at:
+# every date they were offered under got a correction (another content for the same path
+# and date, which supersedes the observation, see `_record_observations`), so they go.
+# A content replaced at its path by one of another date stays: its observation still
+# points at it, and it is the page as it was on its own date (a scraper that rewrites the
+# same file every day builds a history, as separate files would).
 _REPLACED_CONTENTS = """
-    select old.file_sha256 from meta.source_files as old
-    where not old.is_current
-      and not exists (
-          select 1 from meta.source_files as f where f.file_sha256 = old.file_sha256 and f.is_current
-      )
-      and exists (
-          select 1 from meta.source_files as f
-          where f.path = old.path and f.is_current and f.as_of = old.as_of
-      )
+    select f.file_sha256 from meta.source_files as f
+    where f.file_sha256 is not null
+    group by f.file_sha256
+    having not bool_or(f.is_current)
+       and not exists (select 1 from meta.observations as o where o.file_sha256 = f.file_sha256)
 """
 
 
@@ -252,6 +263,20 @@ def _drop_stale_contents(con: duckdb.DuckDBPyConnection) -> None:
         where p.file_sha256 = f.file_sha256 and p.source_path <> f.path
         """
     )
+
+
+def migrated_since_last_run(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a migration was applied after the last completed run (or there was none):
+    what core is built from may have changed, so the run rebuilds it even if no file did."""
+    return con.execute(
+        """
+        select coalesce(
+            max(applied_at) > (select max(finished_at) from meta.runs where status = 'completed'),
+            true
+        )
+        from meta.schema_migrations
+        """
+    ).fetchone()[0]
 
 
 def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -5,13 +5,9 @@
 -- The ranking reads only narrow columns; the wide ones (title, abstracts) are fetched for
 -- the one winning entry per paper, so memory does not grow with the abstracts' size.
 with content_dates as (
-    -- the date each page content was parsed with and every date it was offered under since
+    -- every date each page content was offered under
     select file_sha256, min(as_of) as first_as_of, max(as_of) as last_as_of
-    from (
-        select file_sha256, as_of from staging.pages
-        union all
-        select file_sha256, as_of from meta.observations
-    )
+    from meta.observations
     group by file_sha256
 ),
 

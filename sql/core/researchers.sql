@@ -7,11 +7,7 @@ with pages as (
 
 latest_dates as (
     select file_sha256, max(as_of) as as_of
-    from (
-        select file_sha256, as_of from staging.pages
-        union all
-        select file_sha256, as_of from meta.observations
-    )
+    from meta.observations
     group by file_sha256
 ),
 

@@ -291,23 +291,57 @@ def test_an_unchanged_page_offered_under_a_new_date_is_that_dates_snapshot(tmp_p
     assert table_checksums(warehouse) == after
 
 
-def test_a_correction_wins_its_date_over_an_older_text_seen_that_day(tmp_path):
-    """The same file offered unchanged on a second date, then rewritten for that date: the
-    rewrite is that date's snapshot, and the first date keeps the first text."""
+_X = "Jane Doe\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\nLGJan 6, 2024\nPaper Z\nJane Doe\nB.\n"
+_Y = "Jane Doe\nh-index 4\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n"  # a correction: fewer papers
+_Z = "Jane Doe\nh-index 9\nLGJan 7, 2024\nPaper W\nJane Doe\nC.\n"
+
+
+def _offer(tmp_path: Path, warehouse: Path, offers: list[tuple[str, str, int]]) -> dict[str, list]:
+    """Write each (file name, text, day of January 2026) into `in/` and run it; return
+    the snapshots as {as_of day: h_index} and the core tables' checksums."""
     import datetime as dt
 
     folder = tmp_path / "in"
-    folder.mkdir()
-    page = folder / "jane.txt"
-    warehouse = tmp_path / "w.duckdb"
-    old_text = "Jane Doe\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\nLGJan 6, 2024\nPaper Z\nJane Doe\nB.\n"
-    page.write_text(old_text, encoding="utf-8")
-    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
-    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 2, 1))
-    page.write_text("Jane Doe\nh-index 4\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n", encoding="utf-8")
-    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 2, 1))
-    snapshots = query(warehouse, "select as_of, h_index, listed_papers from core.profile_snapshots order by as_of")
-    assert snapshots.rows() == [(dt.date(2026, 1, 1), 3, 2), (dt.date(2026, 2, 1), 4, 1)]
+    folder.mkdir(exist_ok=True)
+    for name, text, day in offers:
+        for old in folder.iterdir():
+            old.unlink()
+        (folder / name).write_text(text, encoding="utf-8")
+        profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, day))
+    rows = query(warehouse, "select as_of, h_index from core.profile_snapshots order by as_of").rows()
+    return {as_of.day: h_index for as_of, h_index in rows}
+
+
+def test_a_correction_replaces_its_own_date_only(tmp_path):
+    """X on day 1, corrected by Y on day 1, then X offered again on day 2: day 1 is Y,
+    day 2 is X; the correction is not undone and day 2 does not steal day 1."""
+    snapshots = _offer(tmp_path, tmp_path / "w.duckdb", [("p.txt", _X, 1), ("p.txt", _Y, 1), ("p.txt", _X, 2)])
+    assert snapshots == {1: 4, 2: 3}
+
+
+def test_a_later_rewrite_leaves_earlier_dates_as_they_were(tmp_path):
+    """X on days 1 and 2 at p.txt, Z (another page of Jane's, fewer papers) at q.txt on day
+    2, then p.txt rewritten with Y on day 3: days 1 and 2 keep X, as if each scrape had its
+    own file."""
+    snapshots = _offer(tmp_path, tmp_path / "w.duckdb",
+                       [("p.txt", _X, 1), ("p.txt", _X, 2), ("q.txt", _Z, 2), ("p.txt", _Y, 3)])
+    assert snapshots == {1: 3, 2: 3, 3: 4}
+
+
+def test_the_same_offers_in_another_order_give_the_same_tables(tmp_path):
+    """X on day 1, X on day 2, Y correcting day 1, in two orders: the same warehouse."""
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    a = _offer(first, first / "w.duckdb", [("p.txt", _X, 1), ("p.txt", _X, 2), ("p.txt", _Y, 1)])
+    b = _offer(second, second / "w.duckdb", [("p.txt", _X, 1), ("p.txt", _Y, 1), ("p.txt", _X, 2)])
+    assert a == b == {1: 4, 2: 3}
+    for table in (t for t in CONTRACT if t.startswith("core.")):
+        columns = query(first / "w.duckdb", f"select * from {table} limit 0").columns
+        # The two warehouses' inputs are in different folders: their lineage paths differ.
+        sql = f"select * exclude (source_path) from {table}" if "source_path" in columns else f"select * from {table}"
+        assert query(first / "w.duckdb", sql).sort(pl.all()).equals(query(second / "w.duckdb", sql).sort(pl.all())), table
 
 
 def test_categories_hold_every_code_seen_not_only_the_winning_listings(tmp_path):

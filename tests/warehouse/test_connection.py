@@ -107,3 +107,17 @@ def test_a_failed_publish_publishes_nothing_and_keeps_no_half_copy(tmp_path, mon
     monkeypatch.undo()
     with open_writer(path, lock_timeout_s=1) as con:  # starts again from the published state
         assert con.execute("select count(*) from core.t").fetchone() == (1,)
+
+
+def test_a_newly_applied_migration_makes_the_next_run_rebuild_core(tmp_path):
+    """Core is rebuilt only when something changed; a migration (new tables that core reads)
+    counts, until a run has completed after it."""
+    from profile_etl.warehouse import load
+
+    with open_writer(tmp_path / "w.duckdb", lock_timeout_s=1) as con:
+        assert load.migrated_since_last_run(con)  # no completed run yet
+        load.start_run(con, "r1", None)
+        load.finish_run(con, "r1", load.RunCounts())
+        assert not load.migrated_since_last_run(con)
+        con.execute("insert into meta.schema_migrations values ('9999_later.sql', now() + interval 1 second)")
+        assert load.migrated_since_last_run(con)
