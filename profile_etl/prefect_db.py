@@ -89,6 +89,24 @@ def _migrate(path: Path) -> None:
     plain.close()
 
 
+def _remove_leftovers(path: Path) -> None:
+    """Temporary databases of creators that were killed (their process is gone)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
+        pid = leftover.name.removeprefix(f".{path.name}.").split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def ensure_database(path: Path | None = None) -> bool:
     """Create Prefect's database if it does not exist; True when this call created it.
 
@@ -99,6 +117,7 @@ def ensure_database(path: Path | None = None) -> bool:
     if path is None or path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with warnings.catch_warnings():

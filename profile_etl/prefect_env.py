@@ -76,6 +76,7 @@ class EarlyApi:
     def __init__(self, process: subprocess.Popen | None) -> None:
         self.process = process
         self.url: str | None = None
+        self.ready = False
         if process is not None:
             atexit.register(self.stop)
 
@@ -87,6 +88,8 @@ class EarlyApi:
         if line.startswith("http"):
             self.url = line
             os.environ["PREFECT_API_URL"] = line
+            for name in ("NO_PROXY", "no_proxy"):  # a proxy from the environment cannot reach it
+                os.environ[name] = ",".join(filter(None, (os.environ.get(name), "127.0.0.1")))
         else:  # `external`: the user's settings name an API; or the process failed
             self.stop()
 
@@ -97,10 +100,12 @@ class EarlyApi:
         deadline = time.monotonic() + _startup_timeout_s()
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
-                raise ApiStartError("Prefect's API server ended before it was ready (see its messages above)")
+                code = "stopped" if self.process is None else f"exit code {self.process.returncode}"
+                raise ApiStartError(f"Prefect's API server ended before it was ready ({code})")
             try:
                 with _NO_PROXY.open(f"{self.url}/health", timeout=5) as response:
                     if response.status == 200:
+                        self.ready = True
                         return
             except OSError:
                 pass
@@ -109,9 +114,15 @@ class EarlyApi:
         raise ApiStartError(f"Prefect's API server at {self.url} did not answer within {_startup_timeout_s():g} s")
 
     def stop(self) -> None:
-        """Stop the server (as Prefect stops its own: terminate, then kill after 5 s)."""
+        """Stop the server: a server that answered gets 5 s to shut down cleanly (as Prefect
+        stops its own); one still starting is killed at once (it would only notice the
+        request once it has imported Prefect's server, seconds later)."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
+            return
+        if not self.ready:
+            process.kill()
+            process.wait()
             return
         process.terminate()
         try:
@@ -153,7 +164,10 @@ def start_api_early() -> EarlyApi:
     """
     if os.environ.get("PREFECT_API_URL"):
         return EarlyApi(None)
+    # A session of its own: Ctrl-C reaches this process only, which can then still tell the
+    # server that its flow run crashed before stopping it (see `stop`).
     process = subprocess.Popen(
-        [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
+        [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        start_new_session=True,
     )
     return EarlyApi(process)

@@ -11,8 +11,10 @@ embedded server.
 The protocol, on stdout, one line, as early as possible: `external` when the user's
 settings name an API (nothing is started), or the URL of the API this process is about
 to serve. Then stdout is pointed at stderr, so the server never blocks on a pipe nobody
-reads. The socket is bound before the URL is printed, so the port cannot be taken in
-between. On a machine's first run the database is created first, the fast way
+reads. The socket listens before the URL is printed, so the port cannot be taken in
+between. The process runs in a session of its own: Ctrl-C in the terminal reaches only
+the command line, which can still report its flow run as crashed to this server before
+stopping it. On a machine's first run the database is created first, the fast way
 (`prefect_db`). The process ends when asked (SIGTERM, like Prefect's own) or when the
 process that started it is gone.
 """
@@ -42,19 +44,39 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _stop_on_sigterm() -> None:
+    """Until uvicorn installs its own handlers, SIGTERM (from the command line, or from
+    the parent watch) exits through Python, so `finally` blocks clean up after themselves."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+
+
+def _send_address(line: str) -> bool:
+    """Print the protocol line, then point stdout at stderr (or nowhere, when stderr is
+    closed). False when the command line is already gone."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        return False
+    err = sys.stderr.fileno() if sys.stderr is not None else os.open(os.devnull, os.O_WRONLY)
+    os.dup2(err, sys.stdout.fileno())
+    return True
+
+
 def main() -> int:
     parent = os.getppid()
+    _stop_on_sigterm()
     os.environ.update(SERVER_ENV)
-    from prefect.settings import PREFECT_API_URL
+    from prefect.settings import get_current_settings
 
-    if PREFECT_API_URL.value():
-        print(EXTERNAL, flush=True)
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        _send_address(EXTERNAL)  # the user's API, or the user's choice of none: Prefect decides
         return 0
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
-    print(f"http://127.0.0.1:{listener.getsockname()[1]}/api", flush=True)
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    listener.listen(2048)  # listening before the address is out: no one else can take the port
+    if not _send_address(f"http://127.0.0.1:{listener.getsockname()[1]}/api"):
+        return 0
     _end_with_parent(parent)
 
     from .prefect_db import ensure_database

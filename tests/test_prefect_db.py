@@ -40,6 +40,21 @@ def test_the_fast_database_has_prefects_own_schema_and_revision(tmp_path, monkey
     assert not list(ours.parent.glob(".*tmp*")), "temporary files left behind"
 
 
+def test_temporary_files_of_killed_creators_are_removed(tmp_path):
+    """A server killed while it created the database leaves `.prefect.db.<pid>.tmp*`; the
+    next creator removes those whose process is gone, and no other."""
+    import os
+
+    dead = tmp_path / ".prefect.db.999999999.tmp"
+    dead_wal = tmp_path / ".prefect.db.999999999.tmp-wal"
+    alive = tmp_path / f".prefect.db.{os.getppid()}.tmp"
+    for leftover in (dead, dead_wal, alive):
+        leftover.write_bytes(b"half-made")
+    assert prefect_db.ensure_database(tmp_path / "prefect.db") is True
+    assert not dead.exists() and not dead_wal.exists()
+    assert alive.exists()  # another creator, still at work
+
+
 def test_an_existing_database_is_never_touched(tmp_path):
     existing = tmp_path / "prefect.db"
     existing.write_bytes(b"someone else's")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -47,8 +48,8 @@ def test_an_api_named_in_the_users_prefect_profile_is_used_not_replaced(tmp_path
     assert not (tmp_path / "home" / "prefect.db").exists()
 
 
-def _python(code: str, home) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+def _python(code: str, home, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | extra_env
     env["PREFECT_HOME"] = str(home)
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                           timeout=300, env=env)
@@ -67,7 +68,8 @@ def _gone(pid: int, within_s: float = 15.0) -> bool:
 
 def test_the_flow_talks_to_the_early_server_which_stops_at_exit(tmp_path):
     """A machine's first run: the server creates Prefect's database, Prefect's client
-    reaches it through PREFECT_API_URL, a flow run lands in its database."""
+    reaches it through PREFECT_API_URL, a flow run lands in its database. A proxy in the
+    environment (one that does not exist) is not asked for the local server."""
     result = _python("""
         from profile_etl import prefect_env
         prefect_env.configure(one_shot=True)
@@ -83,7 +85,8 @@ def test_the_flow_talks_to_the_early_server_which_stops_at_exit(tmp_path):
             assert str(client.api_url).rstrip("/") == api.url, client.api_url
             assert [run.name for run in client.read_flow_runs()], "no flow run recorded"
         print(api.process.pid)
-    """, tmp_path)
+    """, tmp_path, HTTP_PROXY="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9",
+        ALL_PROXY="http://127.0.0.1:9", NO_PROXY="example.org")
     assert result.returncode == 0, result.stderr
     pid = int(result.stdout.split()[-1])
     assert _gone(pid), f"the API server process {pid} outlived the command"
@@ -108,6 +111,15 @@ def test_the_server_stops_when_the_command_ends_before_using_it(tmp_path, exit_c
     assert _gone(pid), f"the API server process {pid} outlived the command"
 
 
+def test_no_server_when_the_user_switched_prefects_embedded_mode_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    api = prefect_env.start_api_early()
+    api.connect()
+    assert api.url is None and "PREFECT_API_URL" not in os.environ  # Prefect reports it needs an API
+
+
 def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
@@ -119,7 +131,7 @@ def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeyp
     try:
         assert api.url is not None
         started = time.monotonic()
-        with pytest.raises(prefect_env.ApiStartError, match="ended before it was ready"):
+        with pytest.raises(prefect_env.ApiStartError, match=r"ended before it was ready \(exit code \d+\)"):
             api.wait()
         assert time.monotonic() - started < 30
     finally:
@@ -141,3 +153,75 @@ def test_the_cli_imports_no_prefect_before_it_connects():
     """, "/nonexistent-prefect-home")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _server_of(pid: int) -> int | None:
+    """The pid of the API server process that the command `pid` started, if any."""
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
+        if int(ppid) == pid and b"profile_etl.prefect_server" in cmdline:
+            return int(entry.name)
+    return None
+
+
+def _cli(args: list[str], home) -> subprocess.Popen:
+    """`profile-etl` in a process group of its own, as a terminal runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {"PREFECT_HOME": str(home)}
+    return subprocess.Popen([sys.executable, "-m", "profile_etl.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True, text=True)
+
+
+def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path):
+    """Ctrl-C reaches the terminal's process group. The server is in a session of its own,
+    so it is still there when the command tells it that the flow run crashed, and the
+    command then stops it: no minute of retries against a dead server, no traceback."""
+    import signal
+    import sqlite3
+
+    from profile_etl.generator import generate_pages
+
+    (tmp_path / "pages").mkdir()
+    for page in generate_pages(60, seed=3):
+        (tmp_path / "pages" / page.file_name).write_text(page.text, encoding="utf-8", newline="")
+    cli = _cli(["run", str(tmp_path / "pages"), "--batch-size", "2", "--warehouse", str(tmp_path / "w.duckdb")],
+               tmp_path / "home")
+    assert cli.stderr is not None
+    for line in cli.stderr:  # the flow is running once a batch is loaded
+        if line.startswith("batch 1/"):
+            break
+    server = _server_of(cli.pid)
+    assert server is not None
+    os.killpg(cli.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, rest = cli.communicate(timeout=60)
+    assert time.monotonic() - started < 15
+    assert cli.returncode != 0
+    assert "Traceback" not in rest, rest
+    assert _gone(server), "the API server outlived the command"
+    with sqlite3.connect(tmp_path / "home" / "prefect.db") as db:
+        states = db.execute("select state_type from flow_run").fetchall()
+    db.close()
+    assert states == [("CRASHED",)]
+
+
+def test_ctrl_c_while_the_server_starts_is_quiet_and_quick(tmp_path):
+    import signal
+
+    cli = _cli(["run", "--warehouse", str(tmp_path / "w.duckdb")], tmp_path / "home")
+    deadline = time.monotonic() + 30
+    while _server_of(cli.pid) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server = _server_of(cli.pid)
+    assert server is not None
+    os.killpg(cli.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = cli.communicate(timeout=60)
+    assert time.monotonic() - started < 3
+    assert err.strip() == "Aborted!", err
+    assert _gone(server)
+    assert not list((tmp_path / "home").glob(".prefect.db.*")), "a half-made database was left behind"
