@@ -87,6 +87,10 @@ def main() -> int:
         pass
     import uvicorn
 
+    # Back to the default before uvicorn takes SIGTERM over: after its graceful shutdown it
+    # raises the signal again, and the default ends the process at once, where a Python
+    # exit would first tear down Prefect's server modules (1 s).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     config = uvicorn.Config(
         "prefect.server.api.server:create_app", factory=True, log_level="error", lifespan="on"
     )

@@ -126,6 +126,8 @@ def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeyp
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{blocker}/prefect.db")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "")  # restored afterwards: `connect` adds the server to it
     api = prefect_env.start_api_early()
     api.connect()
     try:
@@ -225,3 +227,24 @@ def test_ctrl_c_while_the_server_starts_is_quiet_and_quick(tmp_path):
     assert err.strip() == "Aborted!", err
     assert _gone(server)
     assert not list((tmp_path / "home").glob(".prefect.db.*")), "a half-made database was left behind"
+
+
+def test_a_running_server_ends_by_the_signal_after_its_graceful_shutdown(tmp_path, monkeypatch):
+    """uvicorn shuts down cleanly on SIGTERM and then raises it again; with the default
+    disposition that ends the process at once, where a Python exit would first spend a
+    second tearing down Prefect's server modules on every command."""
+    import signal
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "")  # restored afterwards: `connect` adds the server to it
+    api = prefect_env.start_api_early()
+    process = api.process
+    api.connect()
+    try:
+        api.wait()
+    finally:
+        api.stop()
+        os.environ.pop("PREFECT_API_URL", None)
+    assert process is not None and process.returncode == -signal.SIGTERM
