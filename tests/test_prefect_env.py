@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -178,11 +179,19 @@ def _cli(args: list[str], home) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env=env, start_new_session=True, text=True)
 
 
+def _ctrl_c(cli: subprocess.Popen) -> tuple[float, str]:
+    """Press Ctrl-C (SIGINT to the command's process group); return the seconds until the
+    command ended and what it printed on stderr from then on."""
+    os.killpg(cli.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = cli.communicate(timeout=60)
+    return time.monotonic() - started, err
+
+
 def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path):
     """Ctrl-C reaches the terminal's process group. The server is in a session of its own,
     so it is still there when the command tells it that the flow run crashed, and the
     command then stops it: no minute of retries against a dead server, no traceback."""
-    import signal
     import sqlite3
 
     from profile_etl.generator import generate_pages
@@ -198,10 +207,8 @@ def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path
             break
     server = _server_of(cli.pid)
     assert server is not None
-    os.killpg(cli.pid, signal.SIGINT)
-    started = time.monotonic()
-    _, rest = cli.communicate(timeout=60)
-    assert time.monotonic() - started < 15
+    seconds, rest = _ctrl_c(cli)
+    assert seconds < 15
     assert cli.returncode != 0
     assert "Traceback" not in rest, rest
     assert _gone(server), "the API server outlived the command"
@@ -212,18 +219,14 @@ def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path
 
 
 def test_ctrl_c_while_the_server_starts_is_quiet_and_quick(tmp_path):
-    import signal
-
     cli = _cli(["run", "--warehouse", str(tmp_path / "w.duckdb")], tmp_path / "home")
     deadline = time.monotonic() + 30
     while _server_of(cli.pid) is None and time.monotonic() < deadline:
         time.sleep(0.05)
     server = _server_of(cli.pid)
     assert server is not None
-    os.killpg(cli.pid, signal.SIGINT)
-    started = time.monotonic()
-    _, err = cli.communicate(timeout=60)
-    assert time.monotonic() - started < 3
+    seconds, err = _ctrl_c(cli)
+    assert seconds < 3
     assert err.strip() == "Aborted!", err
     assert _gone(server)
     assert not list((tmp_path / "home").glob(".prefect.db.*")), "a half-made database was left behind"
@@ -233,8 +236,6 @@ def test_a_running_server_ends_by_the_signal_after_its_graceful_shutdown(tmp_pat
     """uvicorn shuts down cleanly on SIGTERM and then raises it again; with the default
     disposition that ends the process at once, where a Python exit would first spend a
     second tearing down Prefect's server modules on every command."""
-    import signal
-
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
     for name in ("NO_PROXY", "no_proxy"):
