@@ -212,8 +212,9 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
           and o.path = n.path and o.as_of = n.as_of and o.file_sha256 <> n.file_sha256
         """
     ).fetchone()[0]
-    new = con.sql(
+    added = con.execute(
         """
+        insert into meta.observations
         select distinct n.file_sha256, n.path, n.as_of, n.last_run_id as first_run_id
         from _files as n
         where n.file_sha256 is not null and n.as_of is not null
@@ -222,9 +223,8 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
               where o.file_sha256 = n.file_sha256 and o.path = n.path and o.as_of = n.as_of
           )
         """
-    ).pl()
-    _insert(con, "meta.observations", new)
-    return superseded + new.height
+    ).fetchone()[0]
+    return superseded + added
 
 
 # Contents that no path holds any more and that no (path, date) observation points at:
