@@ -94,7 +94,8 @@ class EarlyApi:
             self.stop()
 
     def wait(self) -> None:
-        """Wait until the server answers; fail with what it printed if it cannot start."""
+        """Wait until the server answers; fail with its exit code if it ends first (its own
+        messages went to stderr), or after the start-up timeout."""
         if self.url is None:
             return
         deadline = time.monotonic() + _startup_timeout_s()
@@ -103,7 +104,8 @@ class EarlyApi:
                 code = "stopped" if self.process is None else f"exit code {self.process.returncode}"
                 raise ApiStartError(f"Prefect's API server ended before it was ready ({code})")
             try:
-                with _NO_PROXY.open(f"{self.url}/health", timeout=5) as response:
+                # `connect` put the server in NO_PROXY: no proxy from the environment is asked
+                with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
                     if response.status == 200:
                         self.ready = True
                         return
@@ -134,10 +136,6 @@ class EarlyApi:
 
 class ApiStartError(RuntimeError):
     """The run's Prefect API server could not be started."""
-
-
-# The server is on this machine: never ask a proxy from the environment for it.
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _startup_timeout_s() -> float:
