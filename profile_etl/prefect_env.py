@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 QUIET_DEFAULTS = {
     # No usage telemetry from the embedded server.
@@ -71,10 +74,17 @@ class EarlyApi:
     runs, waits until it answers. When the user's settings name an API already, nothing
     is started and Prefect uses theirs. The server is stopped when this process exits,
     however early.
+
+    The server writes its messages to a log file, not to the terminal: a server that fails
+    to start (an unreachable database, an unwritable Prefect home) prints a traceback of a
+    hundred lines or more, and the one line that matters is the exception at its end. That
+    line goes into the error, with the log's path, and the log is kept. Anything a server
+    that ran logged is copied to stderr when it stops, and the log removed.
     """
 
-    def __init__(self, process: subprocess.Popen | None) -> None:
+    def __init__(self, process: subprocess.Popen | None, log_path: str | None = None) -> None:
         self.process = process
+        self.log_path = log_path
         self.url: str | None = None
         self.ready = False
         if process is not None:
@@ -102,7 +112,7 @@ class EarlyApi:
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 code = "stopped" if self.process is None else f"exit code {self.process.returncode}"
-                raise ApiStartError(f"Prefect's API server ended before it was ready ({code})")
+                raise ApiStartError(f"Prefect's API server ended before it was ready ({code}){self._failure()}")
             try:
                 # `connect` put the server in NO_PROXY: no proxy from the environment is asked
                 with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
@@ -112,30 +122,67 @@ class EarlyApi:
             except OSError:
                 pass
             time.sleep(0.05)
+        failure = self._failure()
         self.stop()
-        raise ApiStartError(f"Prefect's API server at {self.url} did not answer within {_startup_timeout_s():g} s")
+        raise ApiStartError(f"Prefect's API server at {self.url} did not answer within {_startup_timeout_s():g} s{failure}")
+
+    def _failure(self) -> str:
+        """`: <the server's last error>; its log: <path>`, keeping the log; "" without one."""
+        path, self.log_path = self.log_path, None
+        if path is None:
+            return ""
+        error = last_error(Path(path).read_text("utf-8", "replace")) if Path(path).exists() else ""
+        return f": {error} (server log: {path})" if error else f" (server log: {path})"
+
+    def _release_log(self) -> None:
+        """Copy what the server logged to stderr and remove its log file."""
+        path, self.log_path = self.log_path, None
+        if path is None:
+            return
+        try:
+            text = Path(path).read_text("utf-8", "replace")
+            Path(path).unlink()
+        except OSError:
+            return
+        if text.strip() and sys.stderr is not None:
+            sys.stderr.write(text)
+            sys.stderr.flush()
 
     def stop(self) -> None:
         """Stop the server: a server that answered gets 5 s to shut down cleanly (as Prefect
         stops its own); one still starting is killed at once (it would only notice the
         request once it has imported Prefect's server, seconds later)."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        if not self.ready:
-            process.kill()
-            process.wait()
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None and process.poll() is None:
+            if not self.ready:
+                process.kill()
+                process.wait()
+            else:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self._release_log()
 
 
 class ApiStartError(RuntimeError):
     """The run's Prefect API server could not be started."""
+
+
+# The line a Python traceback ends in: `ConnectionRefusedError: [Errno 111] ...`,
+# `sqlite3.OperationalError: unable to open database file`, `KeyboardInterrupt`.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning)\b(?::.*)?$")
+
+
+def last_error(log: str) -> str:
+    """The last exception line in a log, else its last non-blank line ("" for none)."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if _EXCEPTION_LINE.match(line):
+            return line
+    return lines[-1] if lines else ""
 
 
 def _startup_timeout_s() -> float:
@@ -164,8 +211,9 @@ def start_api_early() -> EarlyApi:
         return EarlyApi(None)
     # A session of its own: Ctrl-C reaches this process only, which can then still tell the
     # server that its flow run crashed before stopping it (see `stop`).
-    process = subprocess.Popen(
-        [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
-    return EarlyApi(process)
+    with tempfile.NamedTemporaryFile(prefix="profile-etl-prefect-server-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=log, start_new_session=True,
+        )
+    return EarlyApi(process, log.name)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -87,12 +89,13 @@ def test_the_flow_talks_to_the_early_server_which_stops_at_exit(tmp_path):
             assert [run.name for run in client.read_flow_runs()], "no flow run recorded"
         print(api.process.pid)
     """, tmp_path, HTTP_PROXY="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9",
-        ALL_PROXY="http://127.0.0.1:9", NO_PROXY="example.org")
+        ALL_PROXY="http://127.0.0.1:9", NO_PROXY="example.org", TMPDIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     pid = int(result.stdout.split()[-1])
     assert _gone(pid), f"the API server process {pid} outlived the command"
     assert (tmp_path / "prefect.db").is_file()
     assert not result.stderr.strip(), result.stderr  # a clean command line: nothing printed
+    assert not list(tmp_path.glob("profile-etl-prefect-server-*.log"))  # its log is removed
 
 
 @pytest.mark.parametrize("exit_call", ["raise SystemExit(3)", "os._exit(3)"], ids=["exit", "killed"])
@@ -129,17 +132,41 @@ def test_a_server_that_cannot_start_is_reported_not_waited_for(tmp_path, monkeyp
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{blocker}/prefect.db")
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.setenv(name, "")  # restored afterwards: `connect` adds the server to it
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
     api = prefect_env.start_api_early()
     api.connect()
     try:
         assert api.url is not None
         started = time.monotonic()
-        with pytest.raises(prefect_env.ApiStartError, match=r"ended before it was ready \(exit code \d+\)"):
+        with pytest.raises(prefect_env.ApiStartError) as raised:
             api.wait()
         assert time.monotonic() - started < 30
     finally:
         api.stop()
         os.environ.pop("PREFECT_API_URL", None)
+    # One line: the exit code, the exception the traceback ended in, and the kept log.
+    message = str(raised.value)
+    assert re.match(r"Prefect's API server ended before it was ready \(exit code \d+\): "
+                    r"\S*Error: .*unable to open database file.* \(server log: (\S+)\)$", message), message
+    log = Path(re.search(r"server log: (\S+)\)$", message).group(1))
+    assert log.parent == tmp_path and "Traceback" in log.read_text()
+
+
+def test_the_last_error_of_a_log_is_the_exception_its_traceback_ends_in():
+    log = textwrap.dedent("""\
+        12:00:01 | ERROR | uvicorn.error - Traceback (most recent call last):
+          File "x.py", line 1, in f
+            raise ConnectionRefusedError(111, "Connect call failed")
+        ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 1)
+
+        12:00:02 | ERROR | uvicorn.error - Application startup failed. Exiting.
+    """)
+    assert prefect_env.last_error(log) == "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 1)"
+    assert prefect_env.last_error("sqlalchemy.exc.OperationalError: (x) unable to open\n") == (
+        "sqlalchemy.exc.OperationalError: (x) unable to open")
+    assert prefect_env.last_error("no exception here\nthe last words\n\n") == "the last words"
+    assert prefect_env.last_error("") == ""
 
 
 def test_the_cli_imports_no_prefect_before_it_connects():
