@@ -82,12 +82,14 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int, str]]:
-    """Current, processed files by path: (size_bytes, modified_ns, changed_ns, file_sha256).
-    A path whose size, modification and change times still match is not read again."""
+    """Current files by path: (size_bytes, modified_ns, changed_ns, file_sha256). A path
+    whose size, modification and change times still match is not read again; that includes
+    an identical copy of another file (recorded as skipped), which holds the same content
+    for as long as nothing writes to it."""
     rows = con.execute(
         """
         select path, size_bytes, modified_ns, changed_ns, file_sha256 from meta.source_files
-        where status in ('loaded', 'failed') and is_current
+        where status in ('loaded', 'failed', 'skipped') and is_current and file_sha256 is not null
           and modified_ns is not null and changed_ns is not null
         """
     ).fetchall()

@@ -121,6 +121,31 @@ def test_second_run_changes_no_row(seed_warehouse):
     }
 
 
+def test_untouched_files_are_not_read_again_identical_copies_included(tmp_path, monkeypatch):
+    from profile_etl.flows import sources
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = next(SAMPLE_DIR.glob("*.txt")).read_bytes()
+    (inputs / "a.txt").write_bytes(page)
+    (inputs / "copy_of_a.txt").write_bytes(page)  # recorded as skipped: a's content
+    warehouse = tmp_path / "w.duckdb"
+    first = _run([inputs], warehouse)
+    assert (first["n_files_loaded"], first["n_files_skipped"]) == (1, 1)
+    before = table_checksums(warehouse)
+
+    read: list[str] = []
+    real_read = sources._read_bytes
+    monkeypatch.setattr(sources, "_read_bytes", lambda path: read.append(path.name) or real_read(path))
+    again = _run([inputs], warehouse)
+    assert read == []  # neither the file nor its copy was opened
+    assert again["n_files_skipped"] == 2 and table_checksums(warehouse) == before
+
+    (inputs / "copy_of_a.txt").write_bytes(page.replace(b"\n", b"\r\n"))  # the copy is edited
+    edited = _run([inputs], warehouse)
+    assert read == ["copy_of_a.txt"] and edited["n_files_loaded"] == 1
+
+
 def test_changed_content_replaces_the_old_rows(tmp_path):
     page = tmp_path / "in" / "p.txt"
     page.parent.mkdir()
