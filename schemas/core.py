@@ -55,7 +55,7 @@ class Paper(_Core):
     published_on: dt.date
     published_year_inferred: bool
     has_code: bool
-    code_url: Optional[str] = pa.Field(nullable=True, str_matches=r"^https?://")
+    code_url: Optional[str] = pa.Field(nullable=True, str_matches=r"(?i)^https?://")
     authors_truncated: bool
 
     class Config:

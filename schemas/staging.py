@@ -56,7 +56,7 @@ class StagedEntry(_Strict):
     published_on: dt.date = pa.Field(ge=dt.date.fromisoformat(EARLIEST_PUBLICATION), description="Publication date; year inferred from as_of when the page omitted it.")
     published_year_inferred: bool = pa.Field(description="True when the page gave no year.")
     has_code: bool = pa.Field(description="The entry carried the `Code` marker.")
-    code_url: Optional[str] = pa.Field(nullable=True, str_matches=r"^https?://", description="Link to the code (see README for the rule).")
+    code_url: Optional[str] = pa.Field(nullable=True, str_matches=r"(?i)^https?://", description="Link to the code (see README for the rule).")
     authors_truncated: bool = pa.Field(description="The author list ended in `et al.`.")
     score: Optional[float] = pa.Field(nullable=True, ge=0, le=100, description="The page's score for the entry, null when absent.")
     layout: str = pa.Field(isin=["full", "compact"], description="Layout the entry was written in.")

@@ -13,6 +13,14 @@ Compact layout (no blank lines, title glued to the authors)::
     Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar et al.
     We study ...
 
+A blank line after the title line means the full layout, whatever the next line looks like:
+a title such as `Revisiting ImageNet Pretraining` would otherwise split as compact into
+`Revisiting Image` by `Net Pretraining`, and an entry whose author line is missing or
+unreadable would load with an invented author instead of being quarantined. Without a
+blank line, an author line next means the full layout too, except when it is the entry's
+last line and the title line splits as compact: that is a compact entry whose abstract is
+one short capitalised line (`Withdrawn.`), not a full one missing its abstract.
+
 An entry that cannot be read whole is quarantined as one record (all its lines) with the
 first reason that applies; lines after a complete entry and before the next meta line are
 quarantined one by one.
@@ -47,6 +55,8 @@ def gather_entries(entry_lines: pl.LazyFrame) -> pl.LazyFrame:
         l1=_nth(1),
         l2=_nth(2),
         l3=_nth(3),
+        # Blank lines are not in `entry_lines`: a jump in line numbers is one.
+        blank_after_title=(_nth(2, "line_no") - _nth(1, "line_no") > 1).fill_null(False),
         n_segment_lines=pl.len().cast(pl.Int64),
     )
 
@@ -66,26 +76,33 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     (null when the entry loads).
     """
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
+    l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
+    gap = pl.col("blank_after_title")
     with_meta = entries.with_columns(
-        meta_parts=meta, l2_is_authors=pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
+        meta_parts=meta,
+        l2_is_authors=l2_is_authors,
+        # Full for sure (see the module's docstring); the others try the compact split.
+        surely_full=l2_is_authors & (gap | (pl.col("n_segment_lines") > 3)),
     ).unnest("meta_parts")
-    # The compact split is the costliest pattern: try it only on entries that are not in
-    # the full layout, and the acronym fallback only where the split found no point.
+    # The compact split is the costliest pattern: try it only on entries that may be in
+    # the compact layout, and the acronym fallback only where the split found no point.
     no_split = {"compact_title": pl.lit(None, pl.String), "compact_authors": pl.lit(None, pl.String)}
-    full_layout = with_meta.filter(pl.col("l2_is_authors")).with_columns(**no_split)
-    primary = _split_compact(with_meta.filter(~pl.col("l2_is_authors")), patterns.COMPACT_SPLIT)
+    may_be_compact = ~pl.col("surely_full") & ~gap
+    not_compact = with_meta.filter(~may_be_compact).with_columns(**no_split)
+    primary = _split_compact(with_meta.filter(may_be_compact), patterns.COMPACT_SPLIT)
     fallback = _split_compact(
         primary.filter(pl.col("compact_title").is_null()).drop("compact_title", "compact_authors"),
         patterns.COMPACT_SPLIT_AFTER_ACRONYM,
     )
-    l2_is_authors = pl.col("l2_is_authors")
     parsed = (
-        pl.concat([full_layout, primary.filter(pl.col("compact_title").is_not_null()), fallback])
+        pl.concat([not_compact, primary.filter(pl.col("compact_title").is_not_null()), fallback])
         .with_columns(
-            layout=pl.when(l2_is_authors)
+            layout=pl.when(pl.col("surely_full"))
             .then(pl.lit("full"))
             .when(pl.col("compact_title").is_not_null())
-            .then(pl.lit("compact")),
+            .then(pl.lit("compact"))
+            .when(pl.col("l2_is_authors"))
+            .then(pl.lit("full")),
             score=pl.col("score").cast(pl.Float64, strict=False),
             has_code=pl.col("code").is_not_null(),
         )
@@ -114,6 +131,9 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("entry has only a meta line (no title, authors or abstract)"))
         .when(pl.col("layout").is_null() & l1_is_author_list)
         .then(pl.lit("entry has no title"))
+        .when(pl.col("layout").is_null() & gap & (pl.col("n_after") >= 3))
+        .then(pl.format("entry has no readable author line (expected names separated by commas, found '{}')",
+                        pl.col("l2").str.slice(0, 80)))
         .when(pl.col("layout").is_null() & (pl.col("n_after") == 1))
         .then(pl.lit("entry has no authors or abstract"))
         .when(pl.col("layout").is_null())
@@ -132,4 +152,4 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         n_lines=pl.when(pl.col("reason").is_null())
         .then(pl.col("expected") + 1)
         .otherwise(pl.col("n_segment_lines")),
-    ).drop("l2_is_authors")
+    ).drop("l2_is_authors", "surely_full", "blank_after_title")

@@ -80,7 +80,9 @@ _PARTICLE = (
     r"la|las|le|los|bin|ben|ibn|abu|al|el|ten|ter|te|het|op|y|zu|zum|zur|vom|['’]t)"
 )
 _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
-_NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE})"
+# A nickname in quotes between the names, as arXiv lists some authors: `Xiang 'Anthony' Chen`.
+_NICKNAME = r"['‘\x22“]\p{Lu}[\p{L}\p{M}.\-]*['’\x22”]"
+_NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE}|{_NICKNAME})"
 # One author: words separated by spaces, the first a capitalised word. `Yann LeCun`,
 # `Madonna`, `María José de la Cruz García de la Vega`. The number of words is not
 # bounded: a bounded repeat (`{0,9}`) multiplies the automaton and made this pattern
@@ -103,7 +105,11 @@ AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
 # letter (a combining mark, in decomposed text), a digit, or closing punctuation, in any
 # script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), or `+ # % *` (`C++`, `C#`, `90%`, `A*`).
 _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
-_TITLE_END = r"[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.'’\x22”:+#%*]"
+# A quote or apostrophe ends a title only after a lower-case letter or the like (`the
+# 'Black Box'`): after a capital it is the elision of a name (`O'Neil`, `D’Arcy`), after
+# a space it opens a nickname (`Xiang 'Anthony' Chen`), and splitting there would cut
+# `ModelsO'Neil Jones` into `ModelsO'` by `Neil Jones`.
+_TITLE_END = r"(?:[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.:+#%*--[’”]]|[^\p{Lu}\s]['’\x22”])"
 COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
@@ -117,6 +123,8 @@ ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
 
 # URLs in abstracts: `\url{https://x.y/z}` is unwrapped first, then bare URLs are taken.
 LATEX_URL = r"\\url\{([^}]*)\}"
+# `\_`, `\%`, `\#`, `\&`, `\~`: LaTeX escapes of characters that links contain.
+LATEX_ESCAPED_URL_CHAR = r"\\([_%#&~])"
 URL = r"(?i:https?)://[^\s<>\x22{}\\|^`\[\]]+"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
 # says) and, by the same rule, `;`, `:`, `!`, `?` and a closing quote `'`.

@@ -13,8 +13,11 @@ def extract_urls(abstract: pl.Expr) -> pl.Expr:
 
     The braces delimit the URL: it is unwrapped between spaces, so the text glued after
     it (`\url{https://x.y/z}and`, `}~\cite`, `}'s`, a second `\url`) never joins it.
+    LaTeX escapes in a link stand for the character itself (`b\_c` is `b_c`), in braces or
+    not: the link would otherwise end at the backslash and name another repository.
     """
-    unwrapped = abstract.str.replace_all(patterns.LATEX_URL, " $1 ")
+    unescaped = abstract.str.replace_all(patterns.LATEX_ESCAPED_URL_CHAR, "$1")
+    unwrapped = unescaped.str.replace_all(patterns.LATEX_URL, " $1 ")
     return unwrapped.str.extract_all(patterns.URL).list.eval(
         pl.element().str.replace(patterns.URL_TRAILING, "")
     )

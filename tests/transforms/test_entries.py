@@ -69,6 +69,10 @@ def test_score_category_and_code_marker():
         ("LGJan 5, 2024\nA TitleJane Doe, Li Wei\n", "entry has no abstract"),
         ("LGJan 5, 2024\nA title\n\nWe study things here.\n", "entry has no authors"),
         ("LGJan 5, 2024\nJane Doe, Li Wei et al.\nWe study things here.\n", "entry has no title"),
+        # A blank line after the title: the full layout, never a compact split of the title.
+        ("LGJan 5, 2024\nRevisiting ImageNet Pretraining\n\nWe study this.\n", "entry has no authors"),
+        ("LGJan 5, 2024\nRevisiting ImageNet Pretraining\n\nJane Doe (MIT), Ravi Kumar\n\nWe study this.\n",
+         "entry has no readable author line (expected names separated by commas, found 'Jane Doe (MIT), Ravi Kumar')"),
     ],
 )
 def test_bad_entries_get_a_specific_reason(text, reason):
@@ -90,6 +94,8 @@ def test_lines_after_a_complete_entry_are_quarantined_one_by_one():
         "Ludwig van Beethoven, J. R. R. Tolkien, John Smith Jr.",
         "李 伟, Wei Zhang et al",
         "Seán O'Brien",
+        "Xiang 'Anthony' Chen, Jane Doe",
+        "Xiang ‘Tony’ Chen et al.",
     ],
 )
 def test_author_lines(line):
@@ -152,6 +158,14 @@ def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
          "María José de la Cruz García de la Vega, Li Wei"),
         ("Graph Nets at ScaleYihua ZHANG, Li McDONALD", "Graph Nets at Scale", "Yihua ZHANG, Li McDONALD"),
         ("Learning at ScaleJane\u00a0Doe, Ravi Kumar", "Learning at Scale", "Jane\u00a0Doe, Ravi Kumar"),
+        # An apostrophe after a capital is a name's elision, not the title's closing quote.
+        ("Robust ModelsO'Neil Jones", "Robust Models", "O'Neil Jones"),
+        ("Robust ModelsD’Arcy Thompson, Jane Doe", "Robust Models", "D’Arcy Thompson, Jane Doe"),
+        ("On the 'Black Box'Jane Doe, Li Wei", "On the 'Black Box'", "Jane Doe, Li Wei"),
+        ('On the "Black Box"Jane Doe', 'On the "Black Box"', "Jane Doe"),
+        # A quoted nickname inside a name; its opening quote does not end the title.
+        ("Robust ModelsXiang 'Anthony' Chen, Jane Doe", "Robust Models", "Xiang 'Anthony' Chen, Jane Doe"),
+        ('Robust ModelsXiang "Anthony" Chen', "Robust Models", 'Xiang "Anthony" Chen'),
     ],
 )
 def test_compact_split_in_other_scripts_forms_and_names(line, title, authors):
@@ -176,3 +190,15 @@ def test_full_layout_author_line_with_particles_keeps_the_title_whole():
     row = _entries(text).row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
         "full", "Scaling EipFormer Models", "João do Nascimento, Jane Doe et al.", None)
+
+
+def test_a_compact_entry_whose_abstract_is_one_capitalised_line_loads():
+    row = _entries("LGJan 5, 2024\nRevisiting ImageNet PretrainingJane Doe, Ravi Kumar\nWithdrawn.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["abstract"], row["reason"]) == (
+        "compact", "Revisiting ImageNet Pretraining", "Jane Doe, Ravi Kumar", "Withdrawn.", None)
+
+
+def test_a_full_entry_without_blank_lines_is_still_full():
+    row = _entries("LGJan 5, 2024\nRevisiting ImageNet Pretraining\nJane Doe, Ravi Kumar\nWe study this.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
+        "full", "Revisiting ImageNet Pretraining", "Jane Doe, Ravi Kumar", None)

@@ -195,3 +195,10 @@ def test_the_real_page_rewritten_compact_splits_every_title_from_its_authors(see
     assert author_lists(compact).equals(author_lists(full))
     page = compact.pages.row(0, named=True)
     assert (page["name"], page["name_inferred"], page["layout"]) == ("Yihua Zhang", True, "compact")
+
+
+def test_a_link_with_an_upper_case_scheme_loads_as_the_code_url():
+    page = "Jane Doe\nLGApr 1, 2020Code\nA Title\n\nJane Doe\n\nSee Https://example.org/x.\n"
+    batch = process_pages(make_docs([page]))
+    assert batch.quarantine.is_empty(), batch.quarantine["reason"].to_list()
+    assert batch.entries["code_url"].to_list() == ["Https://example.org/x"]

@@ -20,6 +20,10 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         ("No link here.", True, None),
         ("Models (https://bitbucket.org/t/r), and more", False, "https://bitbucket.org/t/r"),
         ("fake host https://github.com.evil.io/x and https://example.org", True, "https://github.com.evil.io/x"),
+        # LaTeX escapes in a link are the characters themselves, in `\url{}` or not.
+        (r"Code: \url{https://github.com/a/b\_c}.", False, "https://github.com/a/b_c"),
+        (r"Code: https://github.com/a/b\_c\#readme.", False, "https://github.com/a/b_c#readme"),
+        ("See HTTPS://GitHub.com/a/b.", False, "HTTPS://GitHub.com/a/b"),
     ],
 )
 def test_code_url_rule(abstract, has_code, expected):
