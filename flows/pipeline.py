@@ -31,7 +31,9 @@ from ..warehouse import load
 from ..warehouse.connection import open_writer
 from ..warehouse.errors import WarehouseError
 from .runners import TaskRunnerName, make_task_runner
-from .sources import ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, read_files, split_unchanged
+from .sources import (
+    ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, path_text, read_files, split_unchanged,
+)
 
 ProgressHook = Callable[[int, int], None]
 # Set by the CLI to draw a progress bar; flows started elsewhere (a deployment) log instead.
@@ -114,7 +116,7 @@ def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch | None) -> d
         )
         quarantine.insert(0, batch.quarantine.join(keys, on="doc_id").drop("doc_id"))
         parsed = {
-            "documents": read.docs.select("file_sha256", content="text"),
+            "documents": read.docs.select("file_sha256", "undecodable", content="text"),
             "pages": batch.pages.drop("doc_id"),
             "entries": batch.entries.drop("doc_id"),
             "entry_authors": batch.entry_authors.drop("doc_id"),
@@ -177,7 +179,8 @@ def _collect_batch_garbage() -> Iterator[Callable[[], None]]:
 
 def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str],
             unchanged: dict[str, tuple[int, int, int, str]]) -> tuple[PrefectFuture, PrefectFuture]:
-    mine = {str(p): unchanged[str(p)] for p in paths if str(p) in unchanged}
+    names = map(path_text, paths)
+    mine = {name: unchanged[name] for name in names if name in unchanged}
     read = read_batch.submit(paths, as_of, skip, mine)
     return read, parse_batch.submit(read)
 
@@ -212,7 +215,7 @@ def run_pipeline(
             skipped = read.files.filter(pl.col("status") == "skipped")
             # A file that changed since `split_unchanged` looked goes through a batch.
             kept = set(skipped["path"].to_list())
-            files += [p for p in same if str(p) not in kept]
+            files += [p for p in same if path_text(p) not in kept]
             read = ReadResult(docs=read.docs.clear(), files=skipped, failures=read.failures.clear())
             frames = _staging_frames(run_id, read, None)
             with load.transaction(con):
@@ -302,7 +305,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
                 pl.col("doc_id").cast(pl.Int64)
             )
             read = ReadResult(
-                docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text"),
+                docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
                 files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
                                    status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
                                    **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),

@@ -41,16 +41,30 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
+def path_text(path: Path) -> str:
+    """A path as the warehouse records it: the name as is, and the bytes of a name that is
+    not valid UTF-8 as `\\xff` escapes. Strings in polars and DuckDB are UTF-8, and such a
+    name (Python holds it with surrogates) crashed the whole run."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return name
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Files to load: each file given, and every `*.txt` below each directory, sorted.
 
     Paths are made absolute (symlinks kept as named): a path is a file's identity in the
-    warehouse, and `page.txt` run from two directories is two files.
+    warehouse, and `page.txt` run from two directories is two files. A symlink and its
+    target are two paths too: the second one read is recorded as a copy (`skipped`), so
+    every path offered has its row; only a path named twice is listed once.
     """
     found: list[Path] = []
     for path in map(Path.absolute, paths):
         if not path.exists():
-            raise InputError(f"input path does not exist: {path}")
+            raise InputError(f"input path does not exist: {path_text(path)}")
         if path.is_dir():
             # Everything named *.txt that is not a directory: a broken link or a named pipe
             # is reported by the read, never silently left out.
@@ -58,18 +72,8 @@ def discover(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:  # reading a FIFO or a device would block or never end
-            raise InputError(f"input path is not a file or directory: {path} ({_kind(path.stat().st_mode)})")
-    seen: set[Path] = set()
-    unique = []
-    for path in found:
-        try:
-            key = path.resolve()
-        except (RuntimeError, OSError):  # a symlink loop: the read reports it
-            key = path  # already absolute
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
+            raise InputError(f"input path is not a file or directory: {path_text(path)} ({_kind(path.stat().st_mode)})")
+    return list(dict.fromkeys(found))
 
 
 def _modified_date(stat: os.stat_result) -> dt.date | None:
@@ -95,7 +99,7 @@ def split_unchanged(
     same: list[Path] = []
     other: list[Path] = []
     for path in paths:
-        known = unchanged.get(str(path))
+        known = unchanged.get(path_text(path))
         try:
             stat = path.stat() if known is not None else None
         except OSError:
@@ -153,7 +157,7 @@ def read_files(
     seen = set(skip_hashes)
     unchanged = unchanged or {}
     for path in paths:
-        name = str(path)
+        name = path_text(path)
         try:
             stat = path.stat()  # before reading: a file changed while read gets a new mtime
             page_as_of = as_of or _modified_date(stat)
@@ -194,11 +198,15 @@ def read_files(
         files.append(row)
         # Undecodable bytes in a text file become U+FFFD; the parser quarantines the records
         # whose lines hold them, and the rest of the page loads.
+        try:
+            text, undecodable = data.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, undecodable = data.decode("utf-8", errors="replace"), True
         docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
-                     "as_of": page_as_of, "text": data.decode("utf-8", errors="replace")})
+                     "as_of": page_as_of, "text": text, "undecodable": undecodable})
     return ReadResult(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
-                                        "as_of": pl.Date, "text": pl.String}),
+                                        "as_of": pl.Date, "text": pl.String, "undecodable": pl.Boolean}),
         files=pl.DataFrame(files, schema={"file_sha256": pl.String, "path": pl.String, "size_bytes": pl.Int64,
                                           "modified_ns": pl.Int64, "changed_ns": pl.Int64, "as_of": pl.Date, "status": pl.String, "reason": pl.String,
                                           **dict.fromkeys(ACCOUNTING, pl.Int64)}),

@@ -36,6 +36,19 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _check_input_paths(paths: list[Path]) -> None:
+    """Exit with a one-line reason for a path that cannot be an input. A name that is not
+    valid UTF-8 cannot travel as a Prefect flow parameter (JSON); below a directory such
+    files load, with the name recorded in escapes."""
+    from .flows.sources import path_text
+
+    for path in paths:
+        if not path.exists():
+            _fail(f"input path does not exist: {path_text(path)}")
+        if path_text(path) != str(path):
+            _fail(f"input path name is not valid UTF-8: {path_text(path)} (give its directory instead)")
+
+
 @click.group()
 @click.version_option(package_name="profile-etl")
 def main() -> None:
@@ -71,9 +84,7 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
 
     settings = get_settings()
     chosen = list(paths) or [settings.sample_dir]
-    for path in chosen:
-        if not path.exists():
-            _fail(f"input path does not exist: {path}")
+    _check_input_paths(chosen)
     target = warehouse or settings.warehouse
     if warehouse is None and target == Settings.model_fields["warehouse"].default:
         target.parent.mkdir(parents=True, exist_ok=True)  # the default location may be created
@@ -195,9 +206,7 @@ def serve(paths: tuple[Path, ...], cron: str, name: str, warehouse: Path | None,
     from .flows.deploy import build_deployment
     from .flows.deploy import serve as serve_deployment
 
-    for path in paths:
-        if not path.exists():
-            _fail(f"input path does not exist: {path}")
+    _check_input_paths(list(paths))
     try:
         deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
                                       batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)

@@ -155,3 +155,12 @@ def test_generate_into_a_file_is_one_line(tmp_path):
     target = tmp_path / "a-file"
     target.write_text("x")
     _one_line_error(_cli("generate", str(target)), "cannot write pages to")
+
+
+def test_an_input_file_whose_name_is_not_utf8_is_one_line(tmp_path):
+    bad = tmp_path / os.fsdecode(b"bad\xffname.txt")
+    bad.write_text("Jane Doe\n")
+    result = _cli("run", str(bad), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"profile-etl: error: input path name is not valid UTF-8: {tmp_path}/bad\\xffname.txt (give its directory instead)"]

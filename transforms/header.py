@@ -61,7 +61,9 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
     )
     label = text.str.extract(patterns.METRIC_LABEL, 1).str.to_lowercase()
     reason = (
-        pl.when(pl.col("field") == "garbled")
+        pl.when((pl.col("field") == "garbled") & text.str.contains(r"\d"))
+        .then(pl.format("header field '{}' has an unreadable number", label))
+        .when(pl.col("field") == "garbled")
         .then(pl.format("header field '{}' has no number", label))
         .when(pl.col("field") == "unknown")
         .then(pl.lit("unrecognized header line (not a name, category or metric)"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from . import patterns
+
 BOM = "\ufeff"
 
 
@@ -52,5 +54,5 @@ def split_lines(docs: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(line_no=pl.int_ranges(1, pl.col("raw").list.len() + 1, dtype=pl.Int64))
         .explode("raw", "line_no")
         .with_columns(raw=pl.col("raw").str.strip_suffix("\r"))
-        .with_columns(text=pl.col("raw").str.strip_chars())
+        .with_columns(text=pl.col("raw").str.strip_chars(patterns.EDGE_CHARS))
     )

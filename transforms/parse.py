@@ -20,8 +20,9 @@ from .keys import nfc_where_needed
 from .lines import split_lines
 
 STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
-# The reader decodes undecodable bytes as U+FFFD (the replacement character); a record
-# that uses such a line is quarantined, the rest of the page still loads.
+# The reader decodes undecodable bytes as U+FFFD (the replacement character) and marks the
+# page `undecodable`; in such a page a record that uses a line with a U+FFFD is quarantined,
+# the rest of the page still loads. A U+FFFD in a page that decoded cleanly is text.
 REPLACEMENT_CHAR = "\ufffd"
 HEADER_NOT_UTF8 = "header line is not valid UTF-8 (undecodable bytes, shown as U+FFFD)"
 ENTRY_NOT_UTF8 = "entry is not valid UTF-8 (line {}: undecodable bytes, shown as U+FFFD)"
@@ -45,15 +46,28 @@ class ParsedPages:
     entries: pl.DataFrame
 
 
+def _damaged_docs(docs: pl.DataFrame) -> pl.Series:
+    """Ids of the pages whose U+FFFD mark undecodable bytes: those the reader could not
+    decode (`undecodable`). Without that column, or where it is null (a text stored before
+    the reader recorded it), every page holding a U+FFFD."""
+    has_fffd = pl.col("text").str.contains(REPLACEMENT_CHAR, literal=True)
+    if "undecodable" in docs.columns:
+        has_fffd = has_fffd & pl.col("undecodable").fill_null(True)
+    return docs.filter(has_fffd)["doc_id"]
+
+
 def _quarantine_undecodable(
-    header_lines: pl.DataFrame, entry_lines: pl.DataFrame, entries: pl.DataFrame
+    header_lines: pl.DataFrame, entry_lines: pl.DataFrame, entries: pl.DataFrame, damaged: pl.Series
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Quarantine header lines and entries that use a line with undecodable bytes.
+    """Quarantine header lines and entries that use a line with undecodable bytes (a U+FFFD
+    in a `damaged` page).
 
     An entry that already had a reason keeps it; one that loaded now takes every line of
     its segment along, as any quarantined entry does.
     """
-    undecodable = pl.col("text").str.contains(REPLACEMENT_CHAR, literal=True)
+    undecodable = pl.col("text").str.contains(REPLACEMENT_CHAR, literal=True) & pl.col("doc_id").is_in(
+        damaged.implode()
+    )
     header_lines = header_lines.with_columns(
         reason=pl.when(undecodable).then(pl.lit(HEADER_NOT_UTF8)).otherwise("reason")
     )
@@ -105,8 +119,9 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .collect(engine=ENGINE)
         .pipe(nfc_where_needed, "abstract")
     )
-    if docs["text"].str.contains(REPLACEMENT_CHAR, literal=True).any():
-        header_lines, entries = _quarantine_undecodable(header_lines, entry_lines, entries)
+    damaged = _damaged_docs(docs)
+    if not damaged.is_empty():
+        header_lines, entries = _quarantine_undecodable(header_lines, entry_lines, entries, damaged)
     entry_line_records = (
         entry_lines.lazy()
         .join(entries.lazy().select("doc_id", "entry_no", "n_lines", meta_line="line_no"), on=["doc_id", "entry_no"])

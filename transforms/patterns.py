@@ -19,28 +19,44 @@ _MONTH = (
 )
 # A date as the site prints it: `Nov 21, 2022`, `Apr 7` (no year), `Sept. 3, 2021`, `Nov 21 2022`.
 # `month` is the month as written; its first three letters are the key of MONTHS.
-DATE = rf"(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:(?:\s*,\s*|\s+)(?P<year>\d{{4}}))?"
+# Digits are ASCII: a full-width `２０２３` is damage to report, not a year to drop.
+DATE = rf"(?P<month>{_MONTH})\.?\s*(?P<day>[0-9]{{1,2}})(?:(?:\s*,\s*|\s+)(?P<year>[0-9]{{4}}))?"
 
 # Anything that *looks* like a meta line: short, glued, with a month and a day in it.
-# `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7` or `CVFeb 30, 2024`.
-# A line matching this starts a new entry; whether it parses is decided by META_LINE.
-META_LIKE = rf"^[0-9.]*[A-Za-z\-]{{0,12}}?{_MONTH}\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?\s*(?:Code)?$"
+# `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7`, `CVFeb 30, 2024`,
+# `LGaug 1, 2023code` or `LG Aug 1, ２０２３` (any case, spaces, digits of any script). A
+# line matching this starts a new entry, so a damaged meta line is quarantined with its
+# entry instead of its lines being read as the header (where a title would become the
+# owner's name); whether it parses is decided by META_LINE.
+META_LIKE = (
+    rf"^[0-9.]*\s*[A-Za-z\-]{{0,12}}?\s*(?i:{_MONTH})\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?"
+    r"\s*(?i:code)?$"
+)
 
 # The strict meta line: optional score, category code (two or more capitals), date, `Code`.
 # `89.2CVApr 7` -> score 89.2, category CV, Apr 7;  `LGOct 3, 2023Code` -> has_code.
 META_LINE = (
-    r"^(?:(?P<score>\d{1,3}(?:\.\d+)?))?"
-    r"(?P<category>[A-Z]{2,})"
+    r"^(?:(?P<score>[0-9]{1,3}(?:\.[0-9]+)?)\s*)?"
+    r"(?P<category>[A-Z]{2,})\s*"
     rf"(?P<date>{DATE})"
     r"\s*(?P<code>Code)?$"
+)
+
+# What a line is trimmed of: white space (Unicode's) and the invisible format characters
+# that copy-and-paste leaves at the ends of lines (zero-width space, word joiner, BOM,
+# soft hyphen, direction marks and embeddings). Inside a line they stay.
+EDGE_CHARS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+    "\u200b\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 
 # Characters that group thousands besides the comma: a space, a no-break space, a thin
 # space, a narrow no-break space (`1 928`, as French and SI style print it).
 THOUSANDS_SPACES = " \u00a0\u2009\u202f"
-# A whole number: `1928`, `1,928`, `1 928` (space-grouped only in groups of three, so a
-# space cannot swallow a neighbouring number).
-_INT = rf"(?:\d{{1,3}}(?:[{THOUSANDS_SPACES}]\d{{3}})+|\d[\d,]*)"
+# A whole number in ASCII digits: `1928`, `1,928`, `1 928`. Separators only between groups
+# of three (`1,2,3` is damage, not 123; a space cannot swallow a neighbouring number).
+_INT = rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+|[0-9]+)"
 # Header lines. `h-index42`, `h-index 42`
 H_INDEX = rf"(?i)^h-?index\s*:?\s*(?P<v>{_INT})$"
 # `42papers`, `42 papers`, `1paper` (the profile's paper count; lower-case label)
@@ -50,9 +66,9 @@ LISTED_COUNT = rf"^(?P<v>{_INT})\s*Papers?$"
 # `1,928citations`, `1,928 citations`, `1 928 citations`
 CITATIONS = rf"(?i)^(?P<v>{_INT})\s*citations?$"
 # `Novelty58%`, `Novelty 58 %`
-NOVELTY = rf"(?i)^novelty\s*:?\s*(?P<v>{_INT}(?:\.\d+)?)\s*%$"
+NOVELTY = rf"(?i)^novelty\s*:?\s*(?P<v>{_INT}(?:\.[0-9]+)?)\s*%$"
 # `AI Score66`, `AI Score 66.5`
-AI_SCORE = rf"(?i)^ai\s*score\s*:?\s*(?P<v>{_INT}(?:\.\d+)?)$"
+AI_SCORE = rf"(?i)^ai\s*score\s*:?\s*(?P<v>{_INT}(?:\.[0-9]+)?)$"
 # `LG` alone on a line: the primary category.
 CATEGORY_LINE = r"^[A-Z]{2,8}$"
 # A header line that names a metric but carries no usable number: `h-index`, `citations`,

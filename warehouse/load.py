@@ -288,7 +288,7 @@ def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         with sizes as (
             select file_sha256, max(size_bytes) as size_bytes from meta.source_files group by file_sha256
         )
-        select p.file_sha256, p.source_path, p.as_of, s.size_bytes, d.content as text,
+        select p.file_sha256, p.source_path, p.as_of, s.size_bytes, d.content as text, d.undecodable,
         from staging.pages as p
         inner join raw.documents as d using (file_sha256)
         left join sizes as s using (file_sha256)

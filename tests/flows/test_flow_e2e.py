@@ -146,6 +146,46 @@ def test_untouched_files_are_not_read_again_identical_copies_included(tmp_path, 
     assert read == ["copy_of_a.txt"] and edited["n_files_loaded"] == 1
 
 
+def test_a_file_name_that_is_not_utf8_loads_under_an_escaped_name(tmp_path):
+    import os
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pages = sorted(SAMPLE_DIR.glob("*.txt"))[:2]
+    shutil.copy(pages[0], inputs / "ok.txt")
+    shutil.copy(pages[1], inputs / os.fsdecode(b"bad\xffname.txt"))
+    warehouse = tmp_path / "w.duckdb"
+    summary = _run([inputs], warehouse)
+    assert summary["n_files_loaded"] == 2
+    paths = query(warehouse, "select path from meta.source_files order by path")["path"].to_list()
+    assert paths == [f"{inputs}/bad\\xffname.txt", f"{inputs}/ok.txt"]
+    assert query(warehouse, "select count(distinct source_path) n from staging.pages")["n"].item() == 2
+    again = _run([inputs], warehouse)  # untouched: both skipped unread, by the same name
+    assert again["n_files_skipped"] == 2
+
+
+def test_a_replacement_character_is_damage_only_where_the_bytes_were_not_utf8(tmp_path):
+    from profile_etl.flows.pipeline import rebuild_flow
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    entry = "LGAug 2, 2023\nReplacement {} Char Paper\n\nJane Roe\n\nabs.\n"
+    (inputs / "sent.txt").write_text("Jane Roe\n" + entry.format("\ufffd"), encoding="utf-8")
+    (inputs / "broken.txt").write_bytes(("Ann Lee\n" + entry.format("\udcff")).encode("utf-8", "surrogateescape"))
+    warehouse = tmp_path / "w.duckdb"
+    _run([inputs], warehouse)
+    sql = "select source_path, count(*) n from staging.entries join staging.pages using (file_sha256) group by all"
+    assert query(warehouse, sql).rows() == [(str(inputs / "sent.txt"), 1)]
+    assert query(warehouse, "select reason from quarantine.records")["reason"].to_list() == [
+        "entry is not valid UTF-8 (line 3: undecodable bytes, shown as U+FFFD)"]
+    before = table_checksums(warehouse)
+    rebuild_flow(warehouse=str(warehouse))  # the stored texts keep the distinction
+    after = table_checksums(warehouse)
+    assert {k: v for k, v in after.items() if k not in {"quarantine.records", "meta.runs"}} == {
+        k: v for k, v in before.items() if k not in {"quarantine.records", "meta.runs"}}
+    assert query(warehouse, "select count(*) n from quarantine.records")["n"].item() == 1
+
+
 def test_changed_content_replaces_the_old_rows(tmp_path):
     page = tmp_path / "in" / "p.txt"
     page.parent.mkdir()

@@ -153,3 +153,30 @@ def test_paths_are_absolute_so_the_same_name_in_two_directories_is_two_files(tmp
         monkeypatch.chdir(tmp_path / name)
         found += discover([Path("page.txt")])
     assert found == [tmp_path / "a" / "page.txt", tmp_path / "b" / "page.txt"]
+
+
+def test_a_symlink_and_its_target_are_two_paths_the_second_a_copy(tmp_path):
+    from profile_etl.flows.sources import discover
+
+    _write(tmp_path / "b_real.txt", PAGE)
+    (tmp_path / "a_link.txt").symlink_to("b_real.txt")
+    found = discover([tmp_path, tmp_path / "a_link.txt"])  # a path named twice is listed once
+    assert [p.name for p in found] == ["a_link.txt", "b_real.txt"]
+    read = read_files(found, as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.files.select("path", "status").rows() == [
+        (str(tmp_path / "a_link.txt"), "loaded"), (str(tmp_path / "b_real.txt"), "skipped")]
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_with_escapes(tmp_path):
+    from profile_etl.flows.sources import discover, path_text
+
+    bad = tmp_path / os.fsdecode(b"bad\xffname.txt")
+    _write(bad, PAGE)
+    found = discover([tmp_path])
+    assert found == [bad]
+    read = read_files(found, as_of=None, skip_hashes=set(), first_doc_id=0)
+    assert read.files["path"].to_list() == [str(tmp_path / "bad\\xffname.txt")] == [path_text(bad)]
+    assert read.docs["text"].to_list() == [PAGE]
+    # The stat fast path finds it again under the same text.
+    known = {path_text(bad): (*_known(bad, "0" * 64)[str(bad)][:3], "0" * 64)}
+    assert split_unchanged(found, known) == (found, [])

@@ -42,7 +42,13 @@ def test_thousands_grouped_by_spaces():
 
 def test_a_space_groups_only_three_digits():
     _, classified = _header(["Ana Silva", "12 3456 citations"])
-    assert classified["reason"].to_list() == [None, "header field 'citations' has no number"]
+    assert classified["reason"].to_list() == [None, "header field 'citations' has an unreadable number"]
+
+
+@pytest.mark.parametrize("line", ["h-index1,2", "4,2papers", "1,2,3citations", "1928,citations", "h-index４２"])
+def test_commas_group_only_three_ascii_digits(line):
+    _, classified = _header(["Ana Silva", line])
+    assert classified["reason"][1].endswith("has an unreadable number"), classified["reason"][1]
 
 
 @pytest.mark.parametrize(

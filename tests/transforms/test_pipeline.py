@@ -4,6 +4,7 @@ import datetime as dt
 import unicodedata
 
 import polars as pl
+import pytest
 
 from pagekit import make_docs
 from profile_etl.transforms.pipeline import process_pages
@@ -155,6 +156,16 @@ def test_undecodable_lines_quarantine_their_records_only():
     assert acc["n_lines"] == acc["n_separator_lines"] + acc["n_loaded_lines"] + acc["n_quarantined_lines"]
 
 
+def test_a_replacement_character_in_a_page_that_decoded_cleanly_is_text():
+    page = "Jane Roe\nLGAug 2, 2023\nReplacement \ufffd Char Paper\n\nJane Roe\n\nabs.\n"
+    clean = process_pages(make_docs([page]).with_columns(undecodable=pl.lit(False)))
+    assert clean.quarantine.is_empty() and clean.entries["title"].to_list() == ["Replacement \ufffd Char Paper"]
+    damaged = process_pages(make_docs([page]).with_columns(undecodable=pl.lit(True)))
+    assert damaged.entries.is_empty() and damaged.quarantine["reason"].str.starts_with("entry is not valid UTF-8").all()
+    unknown = process_pages(make_docs([page]).with_columns(undecodable=pl.lit(None, pl.Boolean)))  # stored before
+    assert unknown.entries.is_empty()
+
+
 def test_a_page_whose_header_line_is_undecodable_gets_no_guessed_owner():
     page = "Ren\ufffd Dupont\n\nLGApr 7, 2024\nT1\n\nJane Doe, Li Wei\n\nAbs.\n\nLGApr 8, 2024\nT2\n\nJane Doe\n\nAbs.\n"
     batch = process_pages(make_docs([page]))
@@ -202,3 +213,31 @@ def test_a_link_with_an_upper_case_scheme_loads_as_the_code_url():
     batch = process_pages(make_docs([page]))
     assert batch.quarantine.is_empty(), batch.quarantine["reason"].to_list()
     assert batch.entries["code_url"].to_list() == ["Https://example.org/x"]
+
+
+@pytest.mark.parametrize("meta", ["\u200eLGAug 1, 2023", "LG Aug 1, 2023", "89.2 LG Aug 1, 2023 Code\u200b"])
+def test_meta_lines_with_spaces_or_invisible_marks_load(meta):
+    page = f"Jane Roe\n\n{meta}\nDeep Learning Methods\n\nJane Roe, Bob Smith\n\nWe study things.\n"
+    batch = process_pages(make_docs([page]))
+    assert batch.quarantine.is_empty(), batch.quarantine["reason"].to_list()
+    assert batch.entries.select("title", "published_on").row(0) == ("Deep Learning Methods", dt.date(2023, 8, 1))
+    assert batch.pages["name"].to_list() == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(
+    ("meta", "reason"),
+    [
+        ("LGaug 1, 2023", "malformed meta line 'LGaug 1, 2023' (expected e.g. 'LGApr 7, 2024')"),
+        ("LGAug 1, 2023code", "malformed meta line 'LGAug 1, 2023code' (expected e.g. 'LGApr 7, 2024')"),
+        ("LGAug 1, ２０２３", "malformed meta line 'LGAug 1, ２０２３' (expected e.g. 'LGApr 7, 2024')"),
+    ],
+)
+def test_a_damaged_first_meta_line_is_quarantined_with_its_entry_not_read_as_the_header(meta, reason):
+    """Before, its lines were header lines: the title became the owner of a headerless page."""
+    page = (f"{meta}\nDeep Learning Methods\n\nJane Roe, Bob Smith\n\nWe study things.\n\n"
+            "LGAug 2, 2023\nSecond Paper Here\n\nJane Roe\n\nMore text.\n")
+    batch = process_pages(make_docs([page]))
+    assert batch.quarantine.select("line_no", "n_lines", "reason").rows() == [(1, 4, reason)]
+    assert batch.entries["title"].to_list() == ["Second Paper Here"]
+    assert batch.pages["name"].to_list() == ["Jane Roe"]  # inferred from the entry that loads
+    assert batch.pages["name_inferred"].to_list() == [True]

@@ -19,7 +19,8 @@ def test_migrations_apply_once(tmp_path):
     with open_writer(tmp_path / "w.duckdb", lock_timeout_s=1) as con:
         assert apply_migrations(con) == []  # already applied on open
         versions = [r[0] for r in con.execute("select version from meta.schema_migrations order by version").fetchall()]
-    assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql", "0003_observations.sql"]
+    assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql", "0003_observations.sql",
+                        "0004_documents_undecodable.sql"]
 
 
 def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
