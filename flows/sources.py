@@ -53,6 +53,19 @@ def path_text(path: Path) -> str:
     return name
 
 
+def _utf16_reason(data: bytes) -> str | None:
+    """The reason for a UTF-16 page (a byte-order mark, or ASCII text with every other byte
+    NUL): pages are UTF-8, and "looks binary" would not tell the user what to convert."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return f"file is UTF-16 ({'little' if data[0] == 0xFF else 'big'}-endian byte-order mark), not UTF-8"
+    head = data[:BINARY_SNIFF_BYTES - BINARY_SNIFF_BYTES % 2]
+    if len(head) >= 4:
+        for order, zeros, text in (("little", head[1::2], head[0::2]), ("big", head[0::2], head[1::2])):
+            if not zeros.strip(b"\x00") and b"\x00" not in text:
+                return f"file is UTF-16 ({order}-endian, no byte-order mark), not UTF-8"
+    return None
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Files to load: each file given, and every `*.txt` below each directory, sorted.
 
@@ -188,11 +201,12 @@ def read_files(
         seen.add(sha)
         if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:  # not text (git's heuristic)
             line_no = _with_line_ends(data).count(b"\n", 0, nul) + 1
-            reason = f"file looks binary (NUL byte at offset {nul}, line {line_no})"
+            reason = _utf16_reason(data) or f"file looks binary (NUL byte at offset {nul}, line {line_no})"
             n_lines = _count_lines(data)
             files.append(row | {"status": "failed", "reason": reason, "n_lines": n_lines, "n_separator_lines": 0,
                                 "n_loaded_lines": 0, "n_quarantined_lines": n_lines})
-            failures.append({"source_path": name, "file_sha256": sha, "line_no": line_no, "reason": reason,
+            # The record is the whole file: it starts at line 1 (the reason names the NUL's line).
+            failures.append({"source_path": name, "file_sha256": sha, "line_no": 1 if n_lines else None, "reason": reason,
                              "n_lines": n_lines})
             continue
         files.append(row)

@@ -14,7 +14,7 @@ from .authors import explode_authors, is_truncated
 from .keys import name_key, title_key, with_stable_id
 from .latex import plain_text
 from .owner import infer_owners
-from .parse import HEADER_NOT_UTF8, ParsedPages
+from .parse import DAMAGED_HEADER_REASONS, ParsedPages
 from .urls import code_url, extract_urls
 
 PAGE_COLUMNS = (
@@ -73,7 +73,7 @@ def _owners(headers: pl.DataFrame, docs: pl.DataFrame, listed: pl.DataFrame, rec
         "key",
         "owner_id",
     ).select("doc_id", "owner_id", owner_name="name", name_inferred=pl.lit(False))
-    damaged_header = records.filter((pl.col("kind") == "header") & (pl.col("reason") == HEADER_NOT_UTF8))
+    damaged_header = records.filter((pl.col("kind") == "header") & pl.col("reason").is_in(DAMAGED_HEADER_REASONS))
     unnamed = docs.join(named, on="doc_id", how="anti").join(damaged_header, on="doc_id", how="anti")["doc_id"]
     inferred = infer_owners(listed, unnamed).select(
         "doc_id", owner_id="author_id", owner_name="name", name_inferred=pl.lit(True)

@@ -26,6 +26,12 @@ STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
 REPLACEMENT_CHAR = "\ufffd"
 HEADER_NOT_UTF8 = "header line is not valid UTF-8 (undecodable bytes, shown as U+FFFD)"
 ENTRY_NOT_UTF8 = "entry is not valid UTF-8 (line {}: undecodable bytes, shown as U+FFFD)"
+# A NUL byte in the first 8,000 bytes makes the reader reject the file as binary; one
+# further on is binary data in a text file: the records holding it are quarantined alike.
+NUL = "\x00"
+HEADER_NUL = "header line has a NUL byte (binary data in a text file)"
+ENTRY_NUL = "entry has a NUL byte (line {}: binary data in a text file)"
+DAMAGED_HEADER_REASONS = (HEADER_NOT_UTF8, HEADER_NUL)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class ParsedPages:
     entries: pl.DataFrame
 
 
-def _damaged_docs(docs: pl.DataFrame) -> pl.Series:
+def _undecodable_docs(docs: pl.DataFrame) -> pl.Series:
     """Ids of the pages whose U+FFFD mark undecodable bytes: those the reader could not
     decode (`undecodable`). Without that column, or where it is null (a text stored before
     the reader recorded it), every page holding a U+FFFD."""
@@ -56,36 +62,50 @@ def _damaged_docs(docs: pl.DataFrame) -> pl.Series:
     return docs.filter(has_fffd)["doc_id"]
 
 
-def _quarantine_undecodable(
-    header_lines: pl.DataFrame, entry_lines: pl.DataFrame, entries: pl.DataFrame, damaged: pl.Series
+def _quarantine_damaged(
+    header_lines: pl.DataFrame, entry_lines: pl.DataFrame, entries: pl.DataFrame, undecodable: pl.Series
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Quarantine header lines and entries that use a line with undecodable bytes (a U+FFFD
-    in a `damaged` page).
+    """Quarantine header lines and entries that use a damaged line: one with a NUL byte,
+    or with a U+FFFD in an `undecodable` page.
 
     An entry that already had a reason keeps it; one that loaded now takes every line of
     its segment along, as any quarantined entry does.
     """
-    undecodable = pl.col("text").str.contains(REPLACEMENT_CHAR, literal=True) & pl.col("doc_id").is_in(
-        damaged.implode()
+    text = pl.col("text")
+    damage = (
+        pl.when(text.str.contains(NUL, literal=True))
+        .then(pl.lit("nul"))
+        .when(text.str.contains(REPLACEMENT_CHAR, literal=True) & pl.col("doc_id").is_in(undecodable.implode()))
+        .then(pl.lit("utf8"))
     )
-    header_lines = header_lines.with_columns(
-        reason=pl.when(undecodable).then(pl.lit(HEADER_NOT_UTF8)).otherwise("reason")
-    )
+    header_lines = header_lines.with_columns(damage=damage).with_columns(
+        reason=pl.when(pl.col("damage") == "nul")
+        .then(pl.lit(HEADER_NUL))
+        .when(pl.col("damage") == "utf8")
+        .then(pl.lit(HEADER_NOT_UTF8))
+        .otherwise("reason")
+    ).drop("damage")
     first_bad = (
-        entry_lines.filter(undecodable)
+        entry_lines.with_columns(damage=damage)
+        .filter(pl.col("damage").is_not_null())
         .join(entries.select("doc_id", "entry_no", "n_lines"), on=["doc_id", "entry_no"])
         .filter(pl.col("k") < pl.col("n_lines"))  # a line the entry uses, not a stray one after it
+        .sort("line_no")
         .group_by("doc_id", "entry_no")
-        .agg(bad_line=pl.col("line_no").min())
+        .agg(bad_line=pl.col("line_no").first(), damage=pl.col("damage").first())
     )
     hit = pl.col("reason").is_null() & pl.col("bad_line").is_not_null()
     entries = (
         entries.join(first_bad, on=["doc_id", "entry_no"], how="left")
         .with_columns(
-            reason=pl.when(hit).then(pl.format(ENTRY_NOT_UTF8, pl.col("bad_line"))).otherwise("reason"),
+            reason=pl.when(hit & (pl.col("damage") == "nul"))
+            .then(pl.format(ENTRY_NUL, pl.col("bad_line")))
+            .when(hit)
+            .then(pl.format(ENTRY_NOT_UTF8, pl.col("bad_line")))
+            .otherwise("reason"),
             n_lines=pl.when(hit).then(pl.col("n_segment_lines")).otherwise("n_lines"),
         )
-        .drop("bad_line")
+        .drop("bad_line", "damage")
     )
     return header_lines, entries
 
@@ -119,9 +139,9 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .collect(engine=ENGINE)
         .pipe(nfc_where_needed, "abstract")
     )
-    damaged = _damaged_docs(docs)
-    if not damaged.is_empty():
-        header_lines, entries = _quarantine_undecodable(header_lines, entry_lines, entries, damaged)
+    undecodable = _undecodable_docs(docs)
+    if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():
+        header_lines, entries = _quarantine_damaged(header_lines, entry_lines, entries, undecodable)
     entry_line_records = (
         entry_lines.lazy()
         .join(entries.lazy().select("doc_id", "entry_no", "n_lines", meta_line="line_no"), on=["doc_id", "entry_no"])

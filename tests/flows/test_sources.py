@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import time
@@ -101,6 +102,7 @@ def test_a_file_with_a_nul_byte_near_the_start_fails_as_binary(tmp_path):
     read = read_files([page], as_of=None, skip_hashes=set(), first_doc_id=0)
     assert read.files["status"].to_list() == ["failed"]
     assert read.failures["reason"].to_list() == ["file looks binary (NUL byte at offset 8, line 3)"]
+    assert read.failures["line_no"].to_list() == [1]  # the record is the whole file, from line 1
 
 
 def test_a_modification_time_outside_the_calendar_is_a_failure_not_a_crash(tmp_path, monkeypatch):
@@ -180,3 +182,16 @@ def test_a_file_name_that_is_not_utf8_is_recorded_with_escapes(tmp_path):
     # The stat fast path finds it again under the same text.
     known = {path_text(bad): (*_known(bad, "0" * 64)[str(bad)][:3], "0" * 64)}
     assert split_unchanged(found, known) == (found, [])
+
+
+
+def test_a_utf16_page_is_named_as_such_not_as_binary(tmp_path):
+    text = "Jane Doe\nLG\n"
+    cases = {"le_bom.txt": text.encode("utf-16"), "be_bom.txt": b"\xfe\xff" + text.encode("utf-16-be"),
+             "le.txt": text.encode("utf-16-le"), "be.txt": text.encode("utf-16-be")}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    read = read_files([tmp_path / n for n in cases], as_of=dt.date(2026, 1, 1), skip_hashes=set(), first_doc_id=0)
+    assert read.failures["reason"].to_list() == [
+        "file is UTF-16 (little-endian byte-order mark), not UTF-8", "file is UTF-16 (big-endian byte-order mark), not UTF-8",
+        "file is UTF-16 (little-endian, no byte-order mark), not UTF-8", "file is UTF-16 (big-endian, no byte-order mark), not UTF-8"]

@@ -241,3 +241,16 @@ def test_a_damaged_first_meta_line_is_quarantined_with_its_entry_not_read_as_the
     assert batch.entries["title"].to_list() == ["Second Paper Here"]
     assert batch.pages["name"].to_list() == ["Jane Roe"]  # inferred from the entry that loads
     assert batch.pages["name_inferred"].to_list() == [True]
+
+
+def test_a_nul_byte_past_the_binary_sniff_quarantines_its_record_only():
+    page = ("Jane Doe\x00\n\n"
+            "LGApr 7, 2024\nFirst Title\n\nJane Doe, Li Wei\n\nAbs\x00 one.\n\n"
+            "LGApr 8, 2024\nGood Title\n\nJane Doe, Li Wei\n\nAbs two.\n")
+    batch = process_pages(make_docs([page]))
+    assert batch.entries["title"].to_list() == ["Good Title"]
+    assert batch.quarantine.select("line_no", "reason").rows() == [
+        (1, "header line has a NUL byte (binary data in a text file)"),
+        (3, "entry has a NUL byte (line 8: binary data in a text file)"),
+    ]
+    assert batch.pages["researcher_id"].to_list() == [None]  # the damaged line may be the name
