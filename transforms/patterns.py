@@ -141,11 +141,21 @@ ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
 LATEX_URL = r"\\url\{([^}]*)\}"
 # `\_`, `\%`, `\#`, `\&`, `\~`: LaTeX escapes of characters that links contain.
 LATEX_ESCAPED_URL_CHAR = r"\\([_%#&~])"
-URL = r"(?i:https?)://[^\s<>\x22{}\\|^`\[\]]+"
+_URL_CHARS = r"[^\s<>\x22{}\\|^`\[\]]"
+_CODE_HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)"
+# A link: `https://x.y/z`, or a code host's link written without a scheme (`github.com/a/b`,
+# `www.github.com/a/b`), which abstracts often do; the latter only after a space or an
+# opening delimiter, so `docs.github.com/x` or `notgithub.com/x` never yield one.
+URL = (
+    rf"(?i:https?://{_URL_CHARS}+"
+    rf"|(?:^|[\s(\[<\x22'`,;:]|\{{)(?:www\.)?{_CODE_HOSTS}/{_URL_CHARS}+)"
+)
+# What a scheme-less match starts with before the link itself (its delimiter).
+URL_LEADING = r"^[^\p{L}\p{N}]+"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
 # says) and, by the same rule, `;`, `:`, `!`, `?` and a closing quote `'`.
 URL_TRAILING = r"[.,;:!?')]+$"
-CODE_HOST_URL = r"(?i)^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)(?:[/:?#]|$)"
+CODE_HOST_URL = rf"(?i)^https?://(?:www\.|gist\.)?{_CODE_HOSTS}(?:[/:?#]|$)"
 
 # Titles and names are compared without case, punctuation, spacing or Unicode form.
 NOT_ALNUM = r"[^\p{L}\p{N}]+"

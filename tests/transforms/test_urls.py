@@ -24,6 +24,12 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         (r"Code: \url{https://github.com/a/b\_c}.", False, "https://github.com/a/b_c"),
         (r"Code: https://github.com/a/b\_c\#readme.", False, "https://github.com/a/b_c#readme"),
         ("See HTTPS://GitHub.com/a/b.", False, "HTTPS://GitHub.com/a/b"),
+        # A code host's link without a scheme counts, and gets one; gists are on github.com.
+        ("Code is available at github.com/a/b.", False, "https://github.com/a/b"),
+        (r"Code: \url{www.gitlab.com/x/y}", False, "https://www.gitlab.com/x/y"),
+        ("Snippet at https://gist.github.com/u/123.", False, "https://gist.github.com/u/123"),
+        ("Docs at docs.github.com/x and notgithub.com/y.", True, None),
+        ("Page https://example.org/p?from=github.com/x.", False, None),
     ],
 )
 def test_code_url_rule(abstract, has_code, expected):
