@@ -60,8 +60,9 @@ def _utf16_reason(data: bytes) -> str | None:
         return f"file is UTF-16 ({'little' if data[0] == 0xFF else 'big'}-endian byte-order mark), not UTF-8"
     head = data[:BINARY_SNIFF_BYTES - BINARY_SNIFF_BYTES % 2]
     if len(head) >= 4:
-        for order, zeros, text in (("little", head[1::2], head[0::2]), ("big", head[0::2], head[1::2])):
-            if not zeros.strip(b"\x00") and b"\x00" not in text:
+        # Text in a Latin script: the high byte of most characters is NUL, the low byte never.
+        for order, high, low in (("little", head[1::2], head[0::2]), ("big", head[0::2], head[1::2])):
+            if high.count(0) >= 0.7 * len(high) and low.count(0) == 0:
                 return f"file is UTF-16 ({order}-endian, no byte-order mark), not UTF-8"
     return None
 

@@ -13,17 +13,18 @@ Compact layout (no blank lines, title glued to the authors)::
     Sparse Tuning for Long Contexts: Methods, Limits, and MoreJane Doe, Ravi Kumar et al.
     We study ...
 
-A blank line after the title line means the full layout, whatever the next line looks like:
-a title such as `Revisiting ImageNet Pretraining` would otherwise split as compact into
-`Revisiting Image` by `Net Pretraining`, and an entry whose author line is missing or
-unreadable would load with an invented author instead of being quarantined. Without a
-blank line, an author line next means the full layout too, except when it is the entry's
-last line and the title line splits as compact: that is a compact entry whose abstract is
-one short capitalised line (`Withdrawn.`), not a full one missing its abstract.
-
-An entry that cannot be read whole is quarantined as one record (all its lines) with the
-first reason that applies; lines after a complete entry and before the next meta line are
-quarantined one by one.
+Which layout an entry is in: an author line after the title line, with a blank line between
+them or more lines after it, is the full layout. Otherwise the title line is tried as a
+compact one (title glued to authors), and the split is kept unless it is doubtful: when
+a blank line follows the title line, or an author line follows it as the entry's last
+line. Those read either way: `Revisiting ImageNet Pretraining` then a blank and an
+abstract is a full entry without authors (not the title `Revisiting Image` by `Net
+Pretraining`), and a truncated full entry (title, authors, end) is no compact entry whose
+abstract is the author line; but a compact entry may have a stray blank line, or a
+one-line abstract such as `Withdrawn.`. A doubtful split is kept only when its authors
+are a list (a comma or `et al.`, never a lone two-word "name") and the page has no entry
+that is surely in the full layout; otherwise the entry is read as full, and a missing or
+unreadable author line is quarantined, never invented.
 """
 
 from __future__ import annotations
@@ -78,28 +79,31 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
     l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
     gap = pl.col("blank_after_title")
+    surely_full = l2_is_authors & (gap | (pl.col("n_segment_lines") > 3))
     with_meta = entries.with_columns(
         meta_parts=meta,
         l2_is_authors=l2_is_authors,
-        # Full for sure (see the module's docstring); the others try the compact split.
-        surely_full=l2_is_authors & (gap | (pl.col("n_segment_lines") > 3)),
+        surely_full=surely_full,
+        page_has_full=surely_full.any().over("doc_id"),
     ).unnest("meta_parts")
-    # The compact split is the costliest pattern: try it only on entries that may be in
-    # the compact layout, and the acronym fallback only where the split found no point.
+    # The compact split is the costliest pattern: try it only on entries not surely in
+    # the full layout, and the acronym fallback only where the split found no point.
     no_split = {"compact_title": pl.lit(None, pl.String), "compact_authors": pl.lit(None, pl.String)}
-    may_be_compact = ~pl.col("surely_full") & ~gap
-    not_compact = with_meta.filter(~may_be_compact).with_columns(**no_split)
-    primary = _split_compact(with_meta.filter(may_be_compact), patterns.COMPACT_SPLIT)
+    not_compact = with_meta.filter(pl.col("surely_full")).with_columns(**no_split)
+    primary = _split_compact(with_meta.filter(~pl.col("surely_full")), patterns.COMPACT_SPLIT)
     fallback = _split_compact(
         primary.filter(pl.col("compact_title").is_null()).drop("compact_title", "compact_authors"),
         patterns.COMPACT_SPLIT_AFTER_ACRONYM,
     )
+    doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
+    split_is_list = pl.col("compact_authors").str.contains(r",|et\s+al")
+    compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     parsed = (
         pl.concat([not_compact, primary.filter(pl.col("compact_title").is_not_null()), fallback])
         .with_columns(
             layout=pl.when(pl.col("surely_full"))
             .then(pl.lit("full"))
-            .when(pl.col("compact_title").is_not_null())
+            .when(compact)
             .then(pl.lit("compact"))
             .when(pl.col("l2_is_authors"))
             .then(pl.lit("full")),
@@ -152,4 +156,4 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         n_lines=pl.when(pl.col("reason").is_null())
         .then(pl.col("expected") + 1)
         .otherwise(pl.col("n_segment_lines")),
-    ).drop("l2_is_authors", "surely_full", "blank_after_title")
+    ).drop("l2_is_authors", "surely_full", "page_has_full", "blank_after_title")

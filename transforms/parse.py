@@ -68,8 +68,10 @@ def _quarantine_damaged(
     """Quarantine header lines and entries that use a damaged line: one with a NUL byte,
     or with a U+FFFD in an `undecodable` page.
 
-    An entry that already had a reason keeps it; one that loaded now takes every line of
-    its segment along, as any quarantined entry does.
+    The damage is the reason even for an entry that had another one: a NUL or an
+    undecodable byte is what broke it (`no readable author line` would hide that). An
+    entry that loaded now takes every line of its segment along, as any quarantined entry
+    does.
     """
     text = pl.col("text")
     damage = (
@@ -89,12 +91,13 @@ def _quarantine_damaged(
         entry_lines.with_columns(damage=damage)
         .filter(pl.col("damage").is_not_null())
         .join(entries.select("doc_id", "entry_no", "n_lines"), on=["doc_id", "entry_no"])
-        .filter(pl.col("k") < pl.col("n_lines"))  # a line the entry uses, not a stray one after it
+        # A line the entry uses (all of its segment, if it is quarantined), not a stray one.
+        .filter(pl.col("k") < pl.col("n_lines"))
         .sort("line_no")
         .group_by("doc_id", "entry_no")
         .agg(bad_line=pl.col("line_no").first(), damage=pl.col("damage").first())
     )
-    hit = pl.col("reason").is_null() & pl.col("bad_line").is_not_null()
+    hit = pl.col("bad_line").is_not_null()
     entries = (
         entries.join(first_bad, on=["doc_id", "entry_no"], how="left")
         .with_columns(

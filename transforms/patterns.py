@@ -24,13 +24,15 @@ DATE = rf"(?P<month>{_MONTH})\.?\s*(?P<day>[0-9]{{1,2}})(?:(?:\s*,\s*|\s+)(?P<ye
 
 # Anything that *looks* like a meta line: short, glued, with a month and a day in it.
 # `89.2CVApr 7`, `LGOct 3, 2023Code`, and damaged ones such as `lgApr 7`, `CVFeb 30, 2024`,
-# `LGaug 1, 2023code` or `LG Aug 1, ２０２３` (any case, spaces, digits of any script). A
-# line matching this starts a new entry, so a damaged meta line is quarantined with its
-# entry instead of its lines being read as the header (where a title would become the
-# owner's name); whether it parses is decided by META_LINE.
+# `LGaug 1, 2023code`, `LG Aug 1, ２０２３` or `８９.２CVApr 7`. A line matching this starts a
+# new entry, so a damaged meta line is quarantined with its entry instead of its lines
+# being read as the header (where a title would become the owner's name); whether it
+# parses is decided by META_LINE. The month keeps its capital (`Codec 2`, `Grammar 2`,
+# `Trojan 3` are titles) except right after a category in capitals (`LGaug 1`), which is
+# also the only place a space may stand before it (`LG Aug 1`, never `Update Mar 3`).
 META_LIKE = (
-    rf"^[0-9.]*\s*[A-Za-z\-]{{0,12}}?\s*(?i:{_MONTH})\.?\s*\d{{1,2}}(?:\s*,\s*\d{{1,5}}|\s+\d{{4}})?"
-    r"\s*(?i:code)?$"
+    rf"^[\d.,]*\s*(?:[A-Za-z\-]{{0,12}}?{_MONTH}|[A-Z]{{2,8}}\s*(?i:{_MONTH}))"
+    r"\.?\s*\d{1,2}(?:\s*,\s*\d{1,5}|\s+\d{4})?\s*(?i:code)?$"
 )
 
 # The strict meta line: optional score, category code (two or more capitals), date, `Code`.
@@ -99,6 +101,8 @@ _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-
 # A nickname in quotes between the names, as arXiv lists some authors: `Xiang 'Anthony' Chen`.
 _NICKNAME = r"['‘\x22“]\p{Lu}[\p{L}\p{M}.\-]*['’\x22”]"
 _NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE}|{_NICKNAME})"
+# The nickname as a word of a (case-folded) name, with the spaces around it.
+QUOTED_NICKNAME = r"(?:^| )['‘\x22“][^ '’\x22”]+['’\x22”](?: |$)"
 # One author: words separated by spaces, the first a capitalised word. `Yann LeCun`,
 # `Madonna`, `María José de la Cruz García de la Vega`. The number of words is not
 # bounded: a bounded repeat (`{0,9}`) multiplies the automaton and made this pattern
@@ -121,11 +125,13 @@ AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
 # letter (a combining mark, in decomposed text), a digit, or closing punctuation, in any
 # script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), or `+ # % *` (`C++`, `C#`, `90%`, `A*`).
 _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
-# A quote or apostrophe ends a title only after a lower-case letter or the like (`the
-# 'Black Box'`): after a capital it is the elision of a name (`O'Neil`, `D’Arcy`), after
-# a space it opens a nickname (`Xiang 'Anthony' Chen`), and splitting there would cut
-# `ModelsO'Neil Jones` into `ModelsO'` by `Neil Jones`.
-_TITLE_END = r"(?:[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.:+#%*--[’”]]|[^\p{Lu}\s]['’\x22”])"
+# A quote ends a title (`the 'Black Box'`, `Beyond “AI”`) unless a space stands before it
+# (then it opens a nickname: `Xiang 'Anthony' Chen`). An apostrophe or single quote after
+# one capital is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, `D’Arcy`);
+# after two capitals it closes an acronym (`Rethinking 'SOTA'Jane Doe`).
+_TITLE_END = (
+    r"(?:[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.:+#%*--[’”]]|[^\s][\x22”]|[^\p{Lu}\s]['’]|\p{Lu}\p{Lu}['’])"
+)
 COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
@@ -144,17 +150,18 @@ LATEX_ESCAPED_URL_CHAR = r"\\([_%#&~])"
 _URL_CHARS = r"[^\s<>\x22{}\\|^`\[\]]"
 _CODE_HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)"
 # A link: `https://x.y/z`, or a code host's link written without a scheme (`github.com/a/b`,
-# `www.github.com/a/b`), which abstracts often do; the latter only after a space or an
-# opening delimiter, so `docs.github.com/x` or `notgithub.com/x` never yield one.
+# `www.github.com/a/b`, `gist.github.com/u/1`), which abstracts often do; the latter only
+# after a space or an opening delimiter (so `docs.github.com/x`, `notgithub.com/x` and
+# `user@github.com` never yield one) and with a path (`github.com/.` is no link).
 URL = (
     rf"(?i:https?://{_URL_CHARS}+"
-    rf"|(?:^|[\s(\[<\x22'`,;:]|\{{)(?:www\.)?{_CODE_HOSTS}/{_URL_CHARS}+)"
+    rf"|(?:^|[\s(\[<\x22'`,;:“‘«]|\{{)(?:www\.|gist\.)?{_CODE_HOSTS}/[\p{{L}}\p{{N}}_~\-]{_URL_CHARS}*)"
 )
 # What a scheme-less match starts with before the link itself (its delimiter).
 URL_LEADING = r"^[^\p{L}\p{N}]+"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
-# says) and, by the same rule, `;`, `:`, `!`, `?` and a closing quote `'`.
-URL_TRAILING = r"[.,;:!?')]+$"
+# says) and, by the same rule, `;`, `:`, `!`, `?` and closing quotes (`'`, `”`, `’`, `»`).
+URL_TRAILING = r"[.,;:!?')”’»]+$"
 CODE_HOST_URL = rf"(?i)^https?://(?:www\.|gist\.)?{_CODE_HOSTS}(?:[/:?#]|$)"
 
 # Titles and names are compared without case, punctuation, spacing or Unicode form.

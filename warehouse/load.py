@@ -83,14 +83,20 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int, str]]:
     """Current files by path: (size_bytes, modified_ns, changed_ns, file_sha256). A path
-    whose size, modification and change times still match is not read again; that includes
-    an identical copy of another file (recorded as skipped), which holds the same content
-    for as long as nothing writes to it."""
+    whose size, modification and change times still match is not read again. That
+    includes an identical copy of another file (recorded as skipped) while some path still
+    holds its content as loaded or failed; once none does (the original was rewritten),
+    the copy is read again, and its content is then loaded under the copy's name."""
     rows = con.execute(
         """
+        with held as (
+            select distinct file_sha256 from meta.source_files
+            where status in ('loaded', 'failed') and is_current
+        )
         select path, size_bytes, modified_ns, changed_ns, file_sha256 from meta.source_files
-        where status in ('loaded', 'failed', 'skipped') and is_current and file_sha256 is not null
-          and modified_ns is not null and changed_ns is not null
+        where is_current and modified_ns is not null and changed_ns is not null
+          and (status in ('loaded', 'failed')
+               or (status = 'skipped' and file_sha256 in (select file_sha256 from held)))
         """
     ).fetchall()
     return {path: (size, modified, changed, sha) for path, size, modified, changed, sha in rows}

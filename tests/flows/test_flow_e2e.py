@@ -146,6 +146,21 @@ def test_untouched_files_are_not_read_again_identical_copies_included(tmp_path, 
     assert read == ["copy_of_a.txt"] and edited["n_files_loaded"] == 1
 
 
+def test_a_copy_is_loaded_under_its_own_name_once_the_original_changes(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = next(SAMPLE_DIR.glob("*.txt")).read_bytes()
+    (inputs / "a.txt").write_bytes(page)
+    (inputs / "b.txt").write_bytes(page)
+    warehouse = tmp_path / "w.duckdb"
+    _run([inputs], warehouse)
+    (inputs / "a.txt").write_bytes(page + b"\n")  # a's content changes; b still holds the old one
+    _run([inputs], warehouse)
+    _run([inputs], warehouse)
+    status = query(warehouse, "select path, status from meta.source_files where is_current order by path")
+    assert status.rows() == [(str(inputs / "a.txt"), "loaded"), (str(inputs / "b.txt"), "loaded")]
+
+
 def test_a_file_name_that_is_not_utf8_loads_under_an_escaped_name(tmp_path):
     import os
 

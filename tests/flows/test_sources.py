@@ -186,7 +186,7 @@ def test_a_file_name_that_is_not_utf8_is_recorded_with_escapes(tmp_path):
 
 
 def test_a_utf16_page_is_named_as_such_not_as_binary(tmp_path):
-    text = "Jane Doe\nLG\n"
+    text = "Jane Doe\nLG\nA title about 𝔼[x] and Ω, with Zoë and Łukasz\n"
     cases = {"le_bom.txt": text.encode("utf-16"), "be_bom.txt": b"\xfe\xff" + text.encode("utf-16-be"),
              "le.txt": text.encode("utf-16-le"), "be.txt": text.encode("utf-16-be")}
     for name, data in cases.items():

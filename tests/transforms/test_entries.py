@@ -134,7 +134,11 @@ def test_a_date_without_the_comma_before_the_year():
     assert (str(row["published_on"]), row["published_year_inferred"], row["has_code"]) == ("2022-11-21", False, True)
 
 
-@pytest.mark.parametrize("line", ["May 2024", "Jun 2023 results", "We met on May 5, 2024 in Paris."])
+@pytest.mark.parametrize("line", [
+    "May 2024", "Jun 2023 results", "We met on May 5, 2024 in Paris.",
+    # Titles with a month's letters in them (any case), or a word and a month.
+    "Codec 2", "EnCodec 2", "Grammar 2", "Trojan 3", "Kumar 12", "Update Mar 3", "AI-Act Dec 8", "Vote May 4",
+])
 def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
     assert not pl.select(pl.lit(line).str.contains(patterns.META_LIKE)).item()
 
@@ -166,6 +170,10 @@ def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
         # A quoted nickname inside a name; its opening quote does not end the title.
         ("Robust ModelsXiang 'Anthony' Chen, Jane Doe", "Robust Models", "Xiang 'Anthony' Chen, Jane Doe"),
         ('Robust ModelsXiang "Anthony" Chen', "Robust Models", 'Xiang "Anthony" Chen'),
+        # A quoted acronym closes the title.
+        ("Beyond “AI”Jane Doe, Li Wei", "Beyond “AI”", "Jane Doe, Li Wei"),
+        ('Safety for "AGI"Jane Doe, Li Wei', 'Safety for "AGI"', "Jane Doe, Li Wei"),
+        ("Rethinking 'SOTA'Jane Doe, Li Wei", "Rethinking 'SOTA'", "Jane Doe, Li Wei"),
     ],
 )
 def test_compact_split_in_other_scripts_forms_and_names(line, title, authors):
@@ -202,3 +210,26 @@ def test_a_full_entry_without_blank_lines_is_still_full():
     row = _entries("LGJan 5, 2024\nRevisiting ImageNet Pretraining\nJane Doe, Ravi Kumar\nWe study this.\n").row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
         "full", "Revisiting ImageNet Pretraining", "Jane Doe, Ravi Kumar", None)
+
+
+FULL_ENTRY = "CVJan 6, 2024\nA Full Paper\n\nJane Doe, Li Wei\n\nAbstract two.\n"
+
+
+def test_a_compact_entry_with_a_stray_blank_line_loads_on_a_page_without_full_entries():
+    compact = "LGJan 5, 2024\nScaling up DeepZeroRavi Kumar, Mei Chen\n\nWe scale things.\n"
+    row = _entries(compact).row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
+        "compact", "Scaling up DeepZero", "Ravi Kumar, Mei Chen", None)
+    # Among full entries the same lines are a full entry whose author line is missing.
+    rows = _entries(compact + "\n" + FULL_ENTRY).sort("line_no")
+    assert rows["reason"].to_list() == ["entry has no authors", None]
+
+
+def test_a_truncated_full_entry_is_not_read_as_compact():
+    page = ("LGJan 5, 2024\nA First Paper\nJane Doe, Li Wei\nAbstract one.\n"
+            "CVJan 6, 2024\nRevisiting ImageNet Pretraining\nJane Doe, Li Wei\n")
+    rows = _entries(page).sort("line_no")
+    assert rows["reason"].to_list() == [None, "entry has no abstract"]
+    # Alone, too: `Net Pretraining` is one two-word name, no list, so the split is not taken.
+    alone = _entries("CVJan 6, 2024\nRevisiting ImageNet Pretraining\nJane Doe, Li Wei\n")
+    assert alone["reason"].to_list() == ["entry has no abstract"]

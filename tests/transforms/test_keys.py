@@ -19,3 +19,11 @@ def test_stable_ids_are_deterministic_and_distinct():
     assert first[1] == again[0] != first[0]
     assert first[3] is None
     assert all(len(x) == 16 for x in first[:3])
+
+
+def test_name_key_leaves_out_a_quoted_nickname_but_not_an_apostrophe():
+    from profile_etl.transforms.keys import name_key
+
+    names = ["Xiang 'Anthony' Chen", "Xiang “Anthony” Chen", "XIANG  CHEN", "Jacobus van 't Hoff", "Seán O'Brien"]
+    keys = pl.Series(names).to_frame("n").select(name_key(pl.col("n")))["n"].to_list()
+    assert keys == ["xiang chen", "xiang chen", "xiang chen", "jacobus van 't hoff", "seán o'brien"]

@@ -230,6 +230,8 @@ def test_meta_lines_with_spaces_or_invisible_marks_load(meta):
         ("LGaug 1, 2023", "malformed meta line 'LGaug 1, 2023' (expected e.g. 'LGApr 7, 2024')"),
         ("LGAug 1, 2023code", "malformed meta line 'LGAug 1, 2023code' (expected e.g. 'LGApr 7, 2024')"),
         ("LGAug 1, ２０２３", "malformed meta line 'LGAug 1, ２０２３' (expected e.g. 'LGApr 7, 2024')"),
+        ("８９.２CVAug 1, 2023", "malformed meta line '８９.２CVAug 1, 2023' (expected e.g. 'LGApr 7, 2024')"),
+        ("89,2CVAug 1, 2023", "malformed meta line '89,2CVAug 1, 2023' (expected e.g. 'LGApr 7, 2024')"),
     ],
 )
 def test_a_damaged_first_meta_line_is_quarantined_with_its_entry_not_read_as_the_header(meta, reason):
@@ -254,3 +256,9 @@ def test_a_nul_byte_past_the_binary_sniff_quarantines_its_record_only():
         (3, "entry has a NUL byte (line 8: binary data in a text file)"),
     ]
     assert batch.pages["researcher_id"].to_list() == [None]  # the damaged line may be the name
+
+
+def test_a_nul_byte_is_the_reason_even_where_the_entry_had_another():
+    page = "Jane Doe\n\nLGApr 7, 2024\nFirst Title\n\nJane Doe, Li Wei\x00\n\nAbs one.\n"
+    batch = process_pages(make_docs([page]))
+    assert batch.quarantine["reason"].to_list() == ["entry has a NUL byte (line 6: binary data in a text file)"]

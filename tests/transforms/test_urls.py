@@ -30,6 +30,9 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         ("Snippet at https://gist.github.com/u/123.", False, "https://gist.github.com/u/123"),
         ("Docs at docs.github.com/x and notgithub.com/y.", True, None),
         ("Page https://example.org/p?from=github.com/x.", False, None),
+        ("Code on “github.com/a/b” and gist.github.com/u/1.", False, "https://github.com/a/b"),
+        ("Snippet: gist.github.com/u/1.", False, "https://gist.github.com/u/1"),
+        ("Code on github.com/. Mail user@github.com/x or git@github.com:a/b.", False, None),
     ],
 )
 def test_code_url_rule(abstract, has_code, expected):
