@@ -93,11 +93,12 @@ def _remove_leftovers(path: Path) -> None:
     """Temporary databases of creators that were killed (their process is gone)."""
     for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
         pid = leftover.name.removeprefix(f".{path.name}.").split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (someone else's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -198,6 +198,23 @@ def _read_line(process: subprocess.Popen, timeout_s: float) -> str:
     return line.decode("utf-8", "replace").strip()
 
 
+LOG_PREFIX = "profile-etl-prefect-server-"  # then the command's pid
+
+
+def _remove_stale_logs() -> None:
+    """Remove the empty server logs of commands that were killed (no exit handler removed
+    them). A log with something in it is left: it may be the one an error named."""
+    from .prefect_db import pid_alive  # no Prefect import: only sqlite3
+
+    for log in Path(tempfile.gettempdir()).glob(f"{LOG_PREFIX}*-*.log"):
+        pid = log.name.removeprefix(LOG_PREFIX).split("-", 1)[0]
+        try:
+            if pid.isdigit() and not pid_alive(int(pid)) and log.stat().st_size == 0:
+                log.unlink()
+        except OSError:
+            pass  # another command removed it, or it is not ours to remove
+
+
 def start_api_early() -> EarlyApi:
     """Start this run's Prefect API server now, unless `PREFECT_API_URL` is set.
 
@@ -211,7 +228,8 @@ def start_api_early() -> EarlyApi:
         return EarlyApi(None)
     # A session of its own: Ctrl-C reaches this process only, which can then still tell the
     # server that its flow run crashed before stopping it (see `stop`).
-    with tempfile.NamedTemporaryFile(prefix="profile-etl-prefect-server-", suffix=".log", delete=False) as log:
+    _remove_stale_logs()
+    with tempfile.NamedTemporaryFile(prefix=f"{LOG_PREFIX}{os.getpid()}-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=log, start_new_session=True,

@@ -40,6 +40,10 @@ def _end_with_parent(parent: int) -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
         os.kill(os.getpid(), signal.SIGTERM)
+        # The signal's exit can be swallowed (raised inside a library that catches every
+        # exception while the server starts up): then end without ceremony.
+        time.sleep(5.0)
+        os._exit(128 + signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 

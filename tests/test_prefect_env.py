@@ -276,3 +276,17 @@ def test_a_running_server_ends_by_the_signal_after_its_graceful_shutdown(tmp_pat
         api.stop()
         os.environ.pop("PREFECT_API_URL", None)
     assert process is not None and process.returncode == -signal.SIGTERM
+
+
+def test_empty_logs_of_killed_commands_are_removed_and_others_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    stale = tmp_path / f"{prefect_env.LOG_PREFIX}{dead_pid}-abc.log"
+    stale.write_text("")
+    failure = tmp_path / f"{prefect_env.LOG_PREFIX}{dead_pid}-def.log"
+    failure.write_text("ConnectionRefusedError: [Errno 111]\n")  # a log an error named
+    running = tmp_path / f"{prefect_env.LOG_PREFIX}{os.getpid()}-ghi.log"
+    running.write_text("")
+    prefect_env._remove_stale_logs()
+    assert not stale.exists() and failure.exists() and running.exists()
