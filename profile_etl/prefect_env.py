@@ -127,7 +127,8 @@ class EarlyApi:
         raise ApiStartError(f"Prefect's API server at {self.url} did not answer within {_startup_timeout_s():g} s{failure}")
 
     def _failure(self) -> str:
-        """`: <the server's last error>; its log: <path>`, keeping the log; "" without one."""
+        """`: <the server's last error> (server log: <path>)` for an error message; the log is
+        kept for the user. "" when there is no log."""
         path, self.log_path = self.log_path, None
         if path is None:
             return ""

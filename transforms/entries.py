@@ -96,7 +96,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         patterns.COMPACT_SPLIT_AFTER_ACRONYM,
     )
     doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
-    split_is_list = pl.col("compact_authors").str.contains(r",|et\s+al")
+    split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     parsed = (
         pl.concat([not_compact, primary.filter(pl.col("compact_title").is_not_null()), fallback])

@@ -220,6 +220,8 @@ def test_a_compact_entry_with_a_stray_blank_line_loads_on_a_page_without_full_en
     row = _entries(compact).row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
         "compact", "Scaling up DeepZero", "Ravi Kumar, Mei Chen", None)
+    truncated_list = _entries("LGJan 5, 2024\nScaling up DeepZeroRavi Kumar et al.\n\nWe scale things.\n")
+    assert truncated_list.select("layout", "authors_text").row(0) == ("compact", "Ravi Kumar et al.")
     # Among full entries the same lines are a full entry whose author line is missing.
     rows = _entries(compact + "\n" + FULL_ENTRY).sort("line_no")
     assert rows["reason"].to_list() == ["entry has no authors", None]
