@@ -88,14 +88,15 @@ METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
 # stay lower-case (`van`, `de`, `'t`), and so do elided or hyphenated prefixes before a
 # capital (`d'Alembert`, `al-Khwarizmi`). Words are separated by spaces, tabs or
 # non-breaking spaces.
-_SP = r"[ \t\x{A0}]"
-_TAIL = r"[\p{Ll}\p{M}'’.\-]"
-_CASED_WORD = rf"[\p{{Lu}}\p{{Lt}}]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*\p{{Lu}}*"
+_SP = r"[ \t\x{A0}\x{202F}]"
+_TAIL = r"[\p{Ll}\p{M}'’‘.\-‐‑]"
+_CASED_WORD = rf"[\p{{Lu}}\p{{Lt}}]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*(?:\p{{Lu}}\p{{M}}*)*"
 _CASELESS_WORD = r"[\p{Lo}\p{Lm}][\p{Lo}\p{Lm}\p{M}'’.\-]*"
 _WORD = rf"(?:{_CASED_WORD}|{_CASELESS_WORD})"
 _PARTICLE = (
     r"(?:van|von|der|den|de|del|della|delle|dei|degli|des|di|da|dal|dalla|das|do|dos|du|e|"
-    r"la|las|le|los|bin|ben|ibn|abu|al|el|ten|ter|te|het|op|y|zu|zum|zur|vom|['’]t)"
+    r"la|las|le|los|bin|binti|binte|ben|ibn|abu|al|el|ul|ur|ten|ter|te|het|in|op|af|av|y|zu|zum|zur|vom|"
+    r"['’]t|['’]s)"
 )
 _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
 # A nickname in quotes between the names, as arXiv lists some authors: `Xiang 'Anthony' Chen`.
@@ -111,7 +112,7 @@ _NAME = rf"{_WORD}(?:{_SP}+{_NAME_PART})*"
 # A full name: two or more words, starting with a given name: a capital followed by a
 # lower-case letter, a mark or an initial's dot (`Seán O'Brien`, `J. Doe`, `Ludwig van
 # Beethoven`), never two capitals (`DJane` is the `D` of `3D` glued to `Jane`).
-_GIVEN_NAME = rf"\p{{Lu}}[\p{{Ll}}\p{{M}}.'’]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*\p{{Lu}}*"
+_GIVEN_NAME = rf"\p{{Lu}}[\p{{Ll}}\p{{M}}.'’‘]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*(?:\p{{Lu}}\p{{M}}*)*"
 _FULL_NAME = rf"{_GIVEN_NAME}(?:{_SP}+{_NAME_PART})+"
 _ETAL = rf"(?:,?{_SP}+et{_SP}+al\.?)?"
 
@@ -125,14 +126,16 @@ AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
 # letter (a combining mark, in decomposed text), a digit, or closing punctuation, in any
 # script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), or `+ # % *` (`C++`, `C#`, `90%`, `A*`).
 _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
-# A quote ends a title (`the 'Black Box'`, `Beyond “AI”`) unless a space stands before it
-# (then it opens a nickname: `Xiang 'Anthony' Chen`). An apostrophe or single quote after
-# one capital is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, `D’Arcy`);
-# after two capitals it closes an acronym (`Rethinking 'SOTA'Jane Doe`).
-_TITLE_END = (
-    r"(?:[\p{Ll}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.:+#%*--[’”]]|[^\s][\x22”]|[^\p{Lu}\s]['’]|\p{Lu}\p{Lu}['’])"
-)
-COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
+# A double quote ends a title (`Opening the "Black Box"`, `Beyond “AI”`) unless a space
+# stands before it (then it opens a nickname: `Xiang "Anthony" Chen`). A single quote or
+# apostrophe ends one only as a plural possessive (`Learning from Teachers'`) or when the
+# title opened a quote before it (`What Makes a 'good' Prompt`, `Rethinking 'SOTA'`):
+# otherwise it is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, and
+# `…, Marc'Aurelio Ranzato` or `N'Golo Kanté` are never cut).
+_TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*--[’”]]|[^\s][\x22”]|s['’])"
+_QUOTED_TITLE_END = r"(?:^|[\s(\[{])['‘].*[^\s]['’]"
+_TITLE = rf"(?:.*{_TITLE_END}|.*{_QUOTED_TITLE_END})"
+COMPACT_SPLIT = rf"^(?P<title>{_TITLE})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"

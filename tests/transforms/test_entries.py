@@ -121,6 +121,8 @@ def test_abstracts_and_titles_are_not_author_lines(line):
         ("Scaling up NLPJane Doe, Li Wei", "Scaling up NLP", "Jane Doe, Li Wei"),
         ("Models in 3DJane Doe et al.", "Models in 3D", "Jane Doe et al."),
         ("Robust RL for GANsJ. Doe, Li Wei", "Robust RL for GANs", "J. Doe, Li Wei"),
+        # The apostrophe after `NLPN` is an elision, not a quote closing the title.
+        ("Fine-Tuning for NLPN'Golo Kanté, Li Wei", "Fine-Tuning for NLP", "N'Golo Kanté, Li Wei"),
     ],
 )
 def test_titles_ending_in_an_acronym_split_before_the_given_name(line, title, authors):
@@ -174,6 +176,20 @@ def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
         ("Beyond “AI”Jane Doe, Li Wei", "Beyond “AI”", "Jane Doe, Li Wei"),
         ('Safety for "AGI"Jane Doe, Li Wei', 'Safety for "AGI"', "Jane Doe, Li Wei"),
         ("Rethinking 'SOTA'Jane Doe, Li Wei", "Rethinking 'SOTA'", "Jane Doe, Li Wei"),
+        ("What Makes a 'good' PromptJane Doe", "What Makes a 'good' Prompt", "Jane Doe"),
+        ("Learning from Teachers'Jane Doe, Li Wei", "Learning from Teachers'", "Jane Doe, Li Wei"),
+        # An elision inside a later author, or after an acronym, is no title end.
+        ("Learning at ScaleYann Dauphin, Marc'Aurelio Ranzato, Jane Doe", "Learning at Scale",
+         "Yann Dauphin, Marc'Aurelio Ranzato, Jane Doe"),
+        # Capitals with decomposed accents, more particles, other spaces and hyphens.
+        (unicodedata.normalize("NFD", "Learning at ScaleJosé GARCÍA, Çağlar GÜLÇEHRE"),
+         "Learning at Scale", unicodedata.normalize("NFD", "José GARCÍA, Çağlar GÜLÇEHRE")),
+        ("Learning at ScaleEhsan ul Haq, Nur Aisyah binti Ahmad", "Learning at Scale",
+         "Ehsan ul Haq, Nur Aisyah binti Ahmad"),
+        ("Learning at ScaleSophie in 't Veld, Hilma af Klint", "Learning at Scale", "Sophie in 't Veld, Hilma af Klint"),
+        ("Learning at ScaleJane\u202fDoe, Pin\u2010Yu Chen", "Learning at Scale", "Jane\u202fDoe, Pin\u2010Yu Chen"),
+        ("Wait, What…Jane Doe, Li Wei", "Wait, What…", "Jane Doe, Li Wei"),
+        ("Embeddings in ℝⁿJane Doe, Li Wei", "Embeddings in ℝⁿ", "Jane Doe, Li Wei"),
     ],
 )
 def test_compact_split_in_other_scripts_forms_and_names(line, title, authors):
