@@ -162,6 +162,8 @@ def open_writer(path: Path, lock_timeout_s: float, memory_limit: str | None = No
     and the published warehouse stays as it was.
     """
     path = Path(path)
+    if path.is_symlink():  # publish through the link: replacing the link would detach it
+        path = Path(os.path.realpath(path))
     _check_writable_location(path)
     with writer_lock(path, lock_timeout_s):
         prepare_work_copy(path)

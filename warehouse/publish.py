@@ -72,9 +72,19 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _atomic_copy(source: Path, target: Path) -> None:
+    """Copy `source` over `target` atomically. The copy keeps the target's permission bits
+    and owner (the source's when there is no target yet): a warehouse made private
+    (`chmod 600`) stays private, where a fresh file would take the writer's umask."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, temporary)
+        model = target if target.exists() else source
+        shutil.copymode(model, temporary)
+        owner = model.stat()
+        try:
+            os.chown(temporary, owner.st_uid, owner.st_gid)
+        except OSError:
+            pass  # only the owner or root may give a file away: the writer's own is the fallback
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
@@ -111,12 +121,20 @@ def prepare_work_copy(published: Path, *, fresh: bool = False) -> Path:
         if published.exists():
             _atomic_copy(published, work)
         stamp.write_text(_stamp(published))
+    elif published.exists():
+        shutil.copymode(published, work)  # as private as the warehouse, if it was made so since
     for stale in published.parent.glob(f".{published.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a run killed while publishing
     return work
 
 
 def publish(published: Path) -> None:
-    """Atomically replace the published warehouse by the (closed, checkpointed) work copy."""
+    """Atomically replace the published warehouse by the (closed, checkpointed) work copy.
+
+    The stamp is voided first: the copy already records its run as completed, and a
+    process killed while copying would otherwise leave a copy that still matches the
+    published file, which the next, unrelated run would take up and publish."""
+    stamp = _stamp_path(published)
+    stamp.write_text("publishing")
     _atomic_copy(work_path(published), published)
-    _stamp_path(published).write_text(_stamp(published))
+    stamp.write_text(_stamp(published))

@@ -110,6 +110,44 @@ def test_a_failed_publish_publishes_nothing_and_keeps_no_half_copy(tmp_path, mon
         assert con.execute("select count(*) from core.t").fetchone() == (1,)
 
 
+def test_a_process_killed_while_publishing_leaves_a_copy_the_next_run_discards(tmp_path, monkeypatch):
+    """No `except` runs when the process is killed: the copy stays, recording its run as
+    completed. The next, unrelated run must not take it up and publish it."""
+    from profile_etl.warehouse import publish
+
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+
+    class Killed(BaseException):
+        pass
+
+    def killed_while_copying(source, target):
+        raise Killed
+
+    real_copy = publish._atomic_copy
+    with monkeypatch.context() as patch:
+        patch.setattr(publish, "_atomic_copy", killed_while_copying)
+        patch.setattr("profile_etl.warehouse.connection.prepare_work_copy", lambda *a, **k: None)  # no cleanup: killed
+        with pytest.raises(Killed):
+            with open_writer(path, lock_timeout_s=1) as con:
+                con.execute("insert into core.t values (2)")
+    assert publish._atomic_copy is real_copy
+    with open_writer(path, lock_timeout_s=1) as con:
+        assert con.execute("select count(*) from core.t").fetchone() == (1,)
+
+
+def test_publishing_keeps_the_warehouse_file_mode(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+    path.chmod(0o600)
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("insert into core.t values (2)")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (path.with_name(path.name + ".work")).stat().st_mode & 0o777 == 0o600
+
+
 def test_a_newly_applied_migration_makes_the_next_run_rebuild_core(tmp_path):
     """Core is rebuilt only when something changed; a migration (new tables that core reads)
     counts, until a run has completed after it."""
@@ -122,3 +160,17 @@ def test_a_newly_applied_migration_makes_the_next_run_rebuild_core(tmp_path):
         assert not load.migrated_since_last_run(con)
         con.execute("insert into meta.schema_migrations values ('9999_later.sql', now() + interval 1 second)")
         assert load.migrated_since_last_run(con)
+
+
+def test_a_symlinked_warehouse_is_published_through_the_link(tmp_path):
+    real = tmp_path / "real" / "w.duckdb"
+    real.parent.mkdir()
+    with open_writer(real, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+    link = tmp_path / "w.duckdb"
+    link.symlink_to(real)
+    with open_writer(link, lock_timeout_s=1) as con:
+        con.execute("insert into core.t values (2)")
+    assert link.is_symlink()  # still a link, and the file BI tools open has the run
+    with open_reader(real) as con:
+        assert con.execute("select count(*) from core.t").fetchone() == (2,)
