@@ -42,9 +42,10 @@ PROGRESS: ContextVar[ProgressHook | None] = ContextVar("profile_etl_progress", d
 
 @task(name="read_batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str],
-               unchanged: dict[str, tuple[int, int, int, str]]) -> ReadResult:
+               unchanged: dict[str, tuple[int, int, int, str]], parse_dates: dict[str, dt.date]) -> ReadResult:
     """Read, hash and decode a batch of files (retried on I/O errors)."""
-    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0, unchanged=unchanged)
+    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0, unchanged=unchanged,
+                      parse_dates=parse_dates)
 
 
 @task(name="parse_pages", cache_policy=NO_CACHE)
@@ -178,10 +179,11 @@ def _collect_batch_garbage() -> Iterator[Callable[[], None]]:
 
 
 def _submit(paths: list[Path], as_of: dt.date | None, skip: set[str],
-            unchanged: dict[str, tuple[int, int, int, str]]) -> tuple[PrefectFuture, PrefectFuture]:
+            unchanged: dict[str, tuple[int, int, int, str]],
+            parse_dates: dict[str, dt.date]) -> tuple[PrefectFuture, PrefectFuture]:
     names = map(path_text, paths)
     mine = {name: unchanged[name] for name in names if name in unchanged}
-    read = read_batch.submit(paths, as_of, skip, mine)
+    read = read_batch.submit(paths, as_of, skip, mine, parse_dates)
     return read, parse_batch.submit(read)
 
 
@@ -209,6 +211,7 @@ def run_pipeline(
     with _run_writer(warehouse, run_id, as_of) as con, _collect_batch_garbage() as collect:
         skip = set() if full_refresh else load.known_hashes(con)
         unchanged = {} if full_refresh else load.unchanged_files(con)
+        parse_dates = load.staged_dates(con) if full_refresh else {}
         same, files = split_unchanged(files, unchanged)
         if same:  # recorded as skipped without a read or a task
             read = read_files(same, as_of=as_of, skip_hashes=skip, first_doc_id=0, unchanged=unchanged)
@@ -224,12 +227,12 @@ def run_pipeline(
         batches = _batches(files, batch_size)
         logger.info("run %s: %d files unchanged, %d to read in %d batches -> %s",
                     run_id, len(same), len(files), len(batches), warehouse)
-        in_flight = [_submit(b, as_of, skip, unchanged) for b in batches[:ahead]]
+        in_flight = [_submit(b, as_of, skip, unchanged, parse_dates) for b in batches[:ahead]]
         staged: set[str] = set()
         for done in range(1, len(batches) + 1):
             read_future, parse_future = in_flight.pop(0)
             if done - 1 + ahead < len(batches):
-                in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip, unchanged))
+                in_flight.append(_submit(batches[done - 1 + ahead], as_of, skip, unchanged, parse_dates))
             read = read_future.result()
             try:
                 batch = parse_future.result()

@@ -160,8 +160,11 @@ def read_files(
     skip_hashes: set[str],
     first_doc_id: int,
     unchanged: dict[str, tuple[int, int, int, str]] | None = None,
+    parse_dates: dict[str, dt.date] | None = None,
 ) -> ReadResult:
-    """Read, hash and decode files. Unchanged contents (in `skip_hashes`) and repeats of a
+    """Read, hash and decode files. A content in `parse_dates` (read again by a full
+    refresh) is parsed with the date it was first parsed with, as `rebuild` does: year-less
+    dates keep their year; the file is still offered under this run's date. Unchanged contents (in `skip_hashes`) and repeats of a
     content within the batch are recorded as skipped and not parsed again. A path in
     `unchanged` (path -> size, modification time in ns, content hash of the last read) whose
     size and modification time still match is recorded as skipped without being read."""
@@ -218,7 +221,7 @@ def read_files(
         except UnicodeDecodeError:
             text, undecodable = data.decode("utf-8", errors="replace"), True
         docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
-                     "as_of": page_as_of, "text": text, "undecodable": undecodable})
+                     "as_of": (parse_dates or {}).get(sha, page_as_of), "text": text, "undecodable": undecodable})
     return ReadResult(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String, "undecodable": pl.Boolean}),

@@ -102,6 +102,12 @@ def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int,
     return {path: (size, modified, changed, sha) for path, size, modified, changed, sha in rows}
 
 
+def staged_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
+    """The date each staged content was parsed with: a full refresh parses it with the same
+    one, so its year-less dates keep their year (see `read_files`)."""
+    return dict(con.execute("select file_sha256, as_of from staging.pages").fetchall())
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Commit the block's writes together, or none of them."""
@@ -179,6 +185,16 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status = 'skipped'
             """
         )
+        # A (path, content) read again (`--full-refresh`) is replaced, but keeps the time
+        # it was first seen.
+        con.execute(
+            """
+            create or replace temp table _first_seen as
+            select f.path, f.file_sha256, f.first_seen_at
+            from meta.source_files as f inner join _files as n using (path, file_sha256)
+            where n.status <> 'skipped'
+            """
+        )
         con.execute(
             """
             delete from meta.source_files as f
@@ -189,7 +205,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
         con.execute(
             """
             insert into meta.source_files by name
-            select n.* from _files as n
+            select n.* replace (coalesce(s.first_seen_at, n.first_seen_at) as first_seen_at)
+            from _files as n left join _first_seen as s using (path, file_sha256)
             where n.status <> 'skipped'
                or not exists (
                    select 1 from meta.source_files as f
@@ -197,6 +214,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
                )
             """
         )
+        con.execute("drop table _first_seen")
         changed += _record_observations(con)
     finally:
         con.unregister("_files")

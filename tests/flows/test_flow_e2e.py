@@ -18,7 +18,8 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def _run(paths: list[Path], warehouse: Path, **kwargs) -> dict:
-    return profile_etl_flow(paths=[str(p) for p in paths], warehouse=str(warehouse), as_of=SEED_AS_OF, **kwargs)
+    kwargs.setdefault("as_of", SEED_AS_OF)
+    return profile_etl_flow(paths=[str(p) for p in paths], warehouse=str(warehouse), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +114,11 @@ def test_second_run_changes_no_row(seed_warehouse):
     # Every current file has the stat signature that lets the next run skip it unread.
     unread = query(seed_warehouse, "select count(*) n from meta.source_files where is_current and (modified_ns is null or changed_ns is null)")
     assert unread["n"].item() == 0
+    first_seen = query(seed_warehouse, "select path, first_seen_at from meta.source_files order by path").rows()
     refreshed = _run([inputs], seed_warehouse, full_refresh=True)
     assert refreshed["n_files_loaded"] == refreshed["n_files_offered"]
+    # A refresh reprocesses the files; when they were first seen stays (a contract column).
+    assert query(seed_warehouse, "select path, first_seen_at from meta.source_files order by path").rows() == first_seen
     after = table_checksums(seed_warehouse)
     assert {k: v for k, v in after.items() if k != "quarantine.records"} == {
         k: v for k, v in before.items() if k != "quarantine.records"
@@ -199,6 +203,25 @@ def test_a_replacement_character_is_damage_only_where_the_bytes_were_not_utf8(tm
     assert {k: v for k, v in after.items() if k not in {"quarantine.records", "meta.runs"}} == {
         k: v for k, v in before.items() if k not in {"quarantine.records", "meta.runs"}}
     assert query(warehouse, "select count(*) n from quarantine.records")["n"].item() == 1
+
+
+def test_a_full_refresh_keeps_the_date_a_text_was_first_parsed_with(tmp_path):
+    import datetime as dt
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "p.txt").write_text("Jane Doe\n\nLGDec 5\nA Paper\n\nJane Doe, Li Wei\n\nAbs.\n")
+    warehouse = tmp_path / "w.duckdb"
+    dates = "select published_on from core.papers"
+    _run([inputs], warehouse, as_of=dt.date(2026, 2, 1))
+    assert query(warehouse, dates)["published_on"].to_list() == [dt.date(2025, 12, 5)]
+    _run([inputs], warehouse, as_of=dt.date(2026, 12, 20))  # the same text under a later date
+    before = table_checksums(warehouse)
+    _run([inputs], warehouse, as_of=dt.date(2026, 12, 20), full_refresh=True)
+    assert query(warehouse, dates)["published_on"].to_list() == [dt.date(2025, 12, 5)]
+    after = table_checksums(warehouse)
+    assert {k: v for k, v in after.items() if k != "quarantine.records"} == {
+        k: v for k, v in before.items() if k != "quarantine.records"}
 
 
 def test_changed_content_replaces_the_old_rows(tmp_path):
