@@ -7,8 +7,12 @@ and Prefect is configured before it is first imported.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,6 +38,42 @@ def _console():
 def _fail(message: str) -> None:
     click.echo(f"profile-etl: error: {message}", err=True)
     sys.exit(2)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _caused_by_interrupt(error: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _stops_like_ctrl_c(command: Callable[..., Any]) -> Callable[..., Any]:
+    """SIGTERM (what a service manager or `kill` sends) stops a run as Ctrl-C does: the
+    flow run is recorded as crashed, nothing is published, one `Aborted!` line and no
+    traceback. So does an interrupt that a library wrapped in an exception of its own
+    (pydantic does, when Ctrl-C lands while Prefect sets up its logging)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return command(*args, **kwargs)
+        except Exception as error:
+            if _caused_by_interrupt(error):
+                raise click.Abort() from None
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return wrapper
 
 
 def _check_input_paths(paths: list[Path]) -> None:
@@ -68,6 +108,7 @@ def main() -> None:
 @click.option("--dask-address", default=None, metavar="tcp://HOST:PORT",
               help="An existing Dask scheduler (with --task-runner dask) [default: a local cluster].")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Threads or Dask workers.")
+@_stops_like_ctrl_c
 def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
         batch_size: int | None, full_refresh: bool, task_runner: str, dask_address: str | None,
         workers: int | None) -> None:
@@ -254,6 +295,7 @@ def sql(query: str, warehouse: Path | None, as_csv: bool) -> None:
 
 @main.command()
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
+@_stops_like_ctrl_c
 def rebuild(warehouse: Path | None) -> None:
     """Rebuild staging and core tables from the page texts stored in raw.documents."""
     from . import prefect_env

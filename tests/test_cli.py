@@ -164,3 +164,26 @@ def test_an_input_file_whose_name_is_not_utf8_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"profile-etl: error: input path name is not valid UTF-8: {tmp_path}/bad\\xffname.txt (give its directory instead)"]
+
+
+def test_an_interrupt_wrapped_in_another_exception_is_still_an_abort():
+    import click
+
+    from profile_etl.cli import _stops_like_ctrl_c
+
+    @_stops_like_ctrl_c
+    def command():
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:  # as pydantic wraps it while serialising
+            raise ValueError("Error calling function _ser_model: KeyboardInterrupt") from interrupt
+
+    with pytest.raises(click.Abort):
+        command()
+
+    @_stops_like_ctrl_c
+    def failing():
+        raise ValueError("a real error")
+
+    with pytest.raises(ValueError, match="a real error"):
+        failing()

@@ -206,16 +206,21 @@ def _cli(args: list[str], home) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env=env, start_new_session=True, text=True)
 
 
-def _ctrl_c(cli: subprocess.Popen) -> tuple[float, str]:
-    """Press Ctrl-C (SIGINT to the command's process group); return the seconds until the
+def _ctrl_c(cli: subprocess.Popen, how: str = "ctrl-c") -> tuple[float, str]:
+    """Press Ctrl-C (SIGINT to the command's process group), or `kill` it (SIGTERM to the
+    command alone, as `kill PID` and service managers do); return the seconds until the
     command ended and what it printed on stderr from then on."""
-    os.killpg(cli.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(cli.pid, signal.SIGINT)
+    else:
+        os.kill(cli.pid, signal.SIGTERM)
     started = time.monotonic()
     _, err = cli.communicate(timeout=60)
     return time.monotonic() - started, err
 
 
-def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path, how):
     """Ctrl-C reaches the terminal's process group. The server is in a session of its own,
     so it is still there when the command tells it that the flow run crashed, and the
     command then stops it: no minute of retries against a dead server, no traceback."""
@@ -234,10 +239,11 @@ def test_ctrl_c_during_a_run_stops_it_at_once_and_records_it_as_crashed(tmp_path
             break
     server = _server_of(cli.pid)
     assert server is not None
-    seconds, rest = _ctrl_c(cli)
+    seconds, rest = _ctrl_c(cli, how)
     assert seconds < 15
     assert cli.returncode != 0
     assert "Traceback" not in rest, rest
+    assert rest.strip().splitlines()[-1:] == ["Aborted!"], rest
     assert _gone(server), "the API server outlived the command"
     with sqlite3.connect(tmp_path / "home" / "prefect.db") as db:
         states = db.execute("select state_type from flow_run").fetchall()
