@@ -32,6 +32,7 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         ("Page https://example.org/p?from=github.com/x.", False, None),
         ("Code on “github.com/a/b” and gist.github.com/u/1.", False, "https://github.com/a/b"),
         ("Snippet: gist.github.com/u/1.", False, "https://gist.github.com/u/1"),
+        ("Weights on HuggingFace.co/org/model, code on GitHub.com/a/b.", False, "https://HuggingFace.co/org/model"),
         ("Code on github.com/. Mail user@github.com/x or git@github.com:a/b.", False, None),
     ],
 )
