@@ -133,7 +133,7 @@ _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
 # otherwise it is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, and
 # `…, Marc'Aurelio Ranzato` or `N'Golo Kanté` are never cut).
 _TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*--[’”]]|[^\s][\x22”]|s['’])"
-_QUOTED_TITLE_END = r"(?:^|[\s(\[{])['‘].*[^\s]['’]"
+_QUOTED_TITLE_END = r"(?:^|[\s(\[{])['‘][^'’]*[^\s'’]['’]"
 _TITLE = rf"(?:.*{_TITLE_END}|.*{_QUOTED_TITLE_END})"
 COMPACT_SPLIT = rf"^(?P<title>{_TITLE})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
@@ -158,12 +158,14 @@ _CODE_HOSTS = r"(?:[Gg]it[Hh]ub\.com|[Gg]it[Ll]ab\.com|[Bb]it[Bb]ucket\.org|[Hh]
 _PATH_START = r"[A-Za-z0-9_~\-]"
 # A link: `https://x.y/z`, or a code host's link written without a scheme (`github.com/a/b`,
 # `www.github.com/a/b`, `gist.github.com/u/1`), which abstracts often do: it starts a word
-# (`notgithub.com/x` is none) and has a path (`github.com/.` is no link).
-URL = rf"(?i:https?)://{_URL_CHARS}+|\b(?:www\.|gist\.)?{_CODE_HOSTS}/{_PATH_START}{_URL_CHARS}*"
-# A code host's name inside another host or an address (`docs.github.com/x`,
-# `user@github.com/x`): what URL took from it (from the second character on) is no link.
-# (Checked apart: a delimiter before the link in URL itself made it ten times slower.)
-CODE_HOST_INSIDE = rf"[.@\-]{_CODE_HOSTS}/{_PATH_START}{_URL_CHARS}*"
+# (`notgithub.com/x` is none) and has a path (`github.com/.` is no link). A code host's
+# name inside another host or an address (`docs.github.com/x`, `user@github.com/x`) is
+# matched too, from its `.`, `@` or `-`, only to be dropped (CODE_HOST_INSIDE): matched
+# there, it cannot yield a link of its own, and links elsewhere keep their places. (A
+# delimiter required before the link instead made every abstract's scan ten times slower.)
+_SCHEMELESS = rf"(?:www\.|gist\.)?{_CODE_HOSTS}/{_PATH_START}{_URL_CHARS}*"
+URL = rf"(?i:https?)://{_URL_CHARS}+|[.@\-]{_SCHEMELESS}|\b{_SCHEMELESS}"
+CODE_HOST_INSIDE = r"^[.@\-]"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
 # says) and, by the same rule, `;`, `:`, `!`, `?` and closing quotes (`'`, `”`, `’`, `»`).
 URL_TRAILING = r"[.,;:!?')”’»]+$"

@@ -121,8 +121,11 @@ def prepare_work_copy(published: Path, *, fresh: bool = False) -> Path:
         if published.exists():
             _atomic_copy(published, work)
         stamp.write_text(_stamp(published))
-    elif published.exists():
-        shutil.copymode(published, work)  # as private as the warehouse, if it was made so since
+    elif published.exists() and (mode := published.stat().st_mode & 0o7777) != work.stat().st_mode & 0o7777:
+        try:
+            work.chmod(mode)  # as private as the warehouse, if it was made so since
+        except OSError:
+            pass  # another user's copy (a shared warehouse), or a mount without modes
     for stale in published.parent.glob(f".{published.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a run killed while publishing
     return work

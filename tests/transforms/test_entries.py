@@ -177,6 +177,11 @@ def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
         ('Safety for "AGI"Jane Doe, Li Wei', 'Safety for "AGI"', "Jane Doe, Li Wei"),
         ("Rethinking 'SOTA'Jane Doe, Li Wei", "Rethinking 'SOTA'", "Jane Doe, Li Wei"),
         ("What Makes a 'good' PromptJane Doe", "What Makes a 'good' Prompt", "Jane Doe"),
+        # The quote that closes the title is the first after its opening one, never an
+        # elision in a later author.
+        ("Rethinking 'SOTA'Jane Doe, O'Neil Jones", "Rethinking 'SOTA'", "Jane Doe, O'Neil Jones"),
+        ("Rethinking ‘SOTA’Chloé Silva, Marc'Aurelio Ranzato", "Rethinking ‘SOTA’", "Chloé Silva, Marc'Aurelio Ranzato"),
+        ("Don't Stop PretrainingJane Doe", "Don't Stop Pretraining", "Jane Doe"),
         ("Learning from Teachers'Jane Doe, Li Wei", "Learning from Teachers'", "Jane Doe, Li Wei"),
         # An elision inside a later author, or after an acronym, is no title end.
         ("Learning at ScaleYann Dauphin, Marc'Aurelio Ranzato, Jane Doe", "Learning at Scale",

@@ -33,6 +33,12 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         ("Code on “github.com/a/b” and gist.github.com/u/1.", False, "https://github.com/a/b"),
         ("Snippet: gist.github.com/u/1.", False, "https://gist.github.com/u/1"),
         ("Weights on HuggingFace.co/org/model, code on GitHub.com/a/b.", False, "https://HuggingFace.co/org/model"),
+        # A host inside another host or an address drops that match only, not the same
+        # text elsewhere: links keep their places.
+        ("Code: github.com/org/repo and mirror www.github.com/org/repo", False, "https://github.com/org/repo"),
+        ("Email me at me@github.com/x or github.com/x", False, "https://github.com/x"),
+        ("See https://docs.github.com/en/x and github.com/en/x", False, "https://github.com/en/x"),
+        ("Keys git@www.github.com/org/repo, my.gist.github.com/u/1, docs.www.github.com/x", True, None),
         ("Code on github.com/. Mail user@github.com/x or git@github.com:a/b.", False, None),
     ],
 )

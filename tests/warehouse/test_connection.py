@@ -174,3 +174,26 @@ def test_a_symlinked_warehouse_is_published_through_the_link(tmp_path):
     assert link.is_symlink()  # still a link, and the file BI tools open has the run
     with open_reader(real) as con:
         assert con.execute("select count(*) from core.t").fetchone() == (2,)
+
+
+def test_a_work_copy_that_cannot_be_chmodded_is_no_error(tmp_path, monkeypatch):
+    """A shared warehouse: the copy belongs to the user who ran last; chmod by anyone else
+    fails even for the same mode. A run goes on (only a changed mode is even tried)."""
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 1 as x")
+    path.chmod(0o640)
+
+    real_chmod = os.chmod
+
+    def not_yours(target, mode, *args, **kwargs):
+        if str(target).endswith(".work"):
+            raise PermissionError(1, "Operation not permitted", str(target))
+        return real_chmod(target, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "chmod", not_yours)
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("insert into core.t values (2)")
+    monkeypatch.undo()
+    with open_reader(path) as con:
+        assert con.execute("select count(*) from core.t").fetchone() == (2,)
