@@ -87,19 +87,24 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         page_has_full=surely_full.any().over("doc_id"),
     ).unnest("meta_parts")
     # The compact split is the costliest pattern: try it only on entries not surely in
-    # the full layout, and the acronym fallback only where the split found no point.
+    # the full layout; the quoted title end first, only on lines with a single quote; the
+    # acronym fallback only where the split found no point.
     no_split = {"compact_title": pl.lit(None, pl.String), "compact_authors": pl.lit(None, pl.String)}
     not_compact = with_meta.filter(pl.col("surely_full")).with_columns(**no_split)
-    primary = _split_compact(with_meta.filter(~pl.col("surely_full")), patterns.COMPACT_SPLIT)
-    fallback = _split_compact(
-        primary.filter(pl.col("compact_title").is_null()).drop("compact_title", "compact_authors"),
-        patterns.COMPACT_SPLIT_AFTER_ACRONYM,
+    may_split = with_meta.filter(~pl.col("surely_full"))
+    has_quote = pl.col("l1").str.contains("['’]")
+    quoted = _split_compact(may_split.filter(has_quote), patterns.COMPACT_SPLIT_AFTER_QUOTE)
+    unsplit = pl.col("compact_title").is_null()
+    primary = _split_compact(
+        pl.concat([may_split.filter(~has_quote | pl.col("l1").is_null()), quoted.filter(unsplit).drop(*no_split)]),
+        patterns.COMPACT_SPLIT,
     )
+    fallback = _split_compact(primary.filter(unsplit).drop(*no_split), patterns.COMPACT_SPLIT_AFTER_ACRONYM)
     doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
     split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     parsed = (
-        pl.concat([not_compact, primary.filter(pl.col("compact_title").is_not_null()), fallback])
+        pl.concat([not_compact, quoted.filter(~unsplit), primary.filter(~unsplit), fallback])
         .with_columns(
             layout=pl.when(pl.col("surely_full"))
             .then(pl.lit("full"))

@@ -133,9 +133,18 @@ _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
 # otherwise it is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, and
 # `…, Marc'Aurelio Ranzato` or `N'Golo Kanté` are never cut).
 _TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*--[’”]]|[^\s][\x22”]|s['’])"
-_QUOTED_TITLE_END = r"(?:^|[\s(\[{])['‘][^'’]*[^\s'’]['’]"
-_TITLE = rf"(?:.*{_TITLE_END}|.*{_QUOTED_TITLE_END})"
-COMPACT_SPLIT = rf"^(?P<title>{_TITLE})(?P<authors>{_AUTHOR_LIST})$"
+# The quoted part: an opening quote after a space or bracket that is no particle (`'t Hooft`,
+# `'s Gravesande`), words whose apostrophes stand before a lower-case letter (`'Don't
+# Panic'`, `'Children's Story'`; never an elision like `O'Neil`), and its closing quote.
+_QUOTED_TITLE_END = (
+    r"(?:^|[\s(\[{])['‘](?:[^\s'’ts]|[ts][^\s'’])(?:(?:[^'’]|['’]\p{Ll})*[^\s'’])?['’]"
+)
+COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
+# Tried before COMPACT_SPLIT on lines with a single quote: a title closed by a quote right
+# before a valid author list wins over a point further right inside that list (`'3D'Jane
+# Doe` is not `'3` by `D'Jane Doe`). A pass of its own, because one pattern with both
+# endings does not reliably prefer this one.
+COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"
@@ -157,14 +166,14 @@ _URL_CHARS = r"[^\s<>\x22{}\\|^`\[\]]"
 _CODE_HOSTS = r"(?:[Gg]it[Hh]ub\.com|[Gg]it[Ll]ab\.com|[Bb]it[Bb]ucket\.org|[Hh]ugging[Ff]ace\.co)"
 _PATH_START = r"[A-Za-z0-9_~\-]"
 # A link: `https://x.y/z`, or a code host's link written without a scheme (`github.com/a/b`,
-# `www.github.com/a/b`, `gist.github.com/u/1`), which abstracts often do: it starts a word
-# (`notgithub.com/x` is none) and has a path (`github.com/.` is no link). A code host's
+# `www.github.com/a/b`, `gist.github.com/u/1`), which abstracts often do: it starts an ASCII
+# word (`notgithub.com/x` is none; `代码见github.com/a/b` is one) and has a path (`github.com/.` is no link). A code host's
 # name inside another host or an address (`docs.github.com/x`, `user@github.com/x`) is
 # matched too, from its `.`, `@` or `-`, only to be dropped (CODE_HOST_INSIDE): matched
 # there, it cannot yield a link of its own, and links elsewhere keep their places. (A
 # delimiter required before the link instead made every abstract's scan ten times slower.)
 _SCHEMELESS = rf"(?:www\.|gist\.)?{_CODE_HOSTS}/{_PATH_START}{_URL_CHARS}*"
-URL = rf"(?i:https?)://{_URL_CHARS}+|[.@\-]{_SCHEMELESS}|\b{_SCHEMELESS}"
+URL = rf"(?i:https?)://{_URL_CHARS}+|[.@\-]{_SCHEMELESS}|(?-u:\b){_SCHEMELESS}"
 CODE_HOST_INSIDE = r"^[.@\-]"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
 # says) and, by the same rule, `;`, `:`, `!`, `?` and closing quotes (`'`, `”`, `’`, `»`).

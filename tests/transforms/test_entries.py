@@ -10,7 +10,11 @@ from pagekit import make_docs
 
 
 def _split(line: str) -> tuple[str | None, str | None]:
-    row = pl.DataFrame({"l": [line]}).select(pl.col("l").str.extract_groups(patterns.COMPACT_SPLIT)).item()
+    """The compact split as the parser tries it: a title closed by a quote, then the rule."""
+    for pattern in (patterns.COMPACT_SPLIT_AFTER_QUOTE, patterns.COMPACT_SPLIT):
+        row = pl.DataFrame({"l": [line]}).select(pl.col("l").str.extract_groups(pattern)).item()
+        if row["title"] is not None:
+            break
     return row["title"], row["authors"]
 
 
@@ -182,6 +186,11 @@ def test_lines_that_only_mention_a_date_do_not_start_an_entry(line):
         ("Rethinking 'SOTA'Jane Doe, O'Neil Jones", "Rethinking 'SOTA'", "Jane Doe, O'Neil Jones"),
         ("Rethinking ‘SOTA’Chloé Silva, Marc'Aurelio Ranzato", "Rethinking ‘SOTA’", "Chloé Silva, Marc'Aurelio Ranzato"),
         ("Don't Stop PretrainingJane Doe", "Don't Stop Pretraining", "Jane Doe"),
+        ("Rethinking 'Don't Panic'Jane Doe", "Rethinking 'Don't Panic'", "Jane Doe"),
+        ("The ‘Children’s Story’Jane Doe", "The ‘Children’s Story’", "Jane Doe"),
+        ("Rethinking 'SOTA'Gerard 't Hooft, Marc'Aurelio Ranzato", "Rethinking 'SOTA'",
+         "Gerard 't Hooft, Marc'Aurelio Ranzato"),
+        ("(Re)thinking '3D'Jane Doe, O'Neil Jones", "(Re)thinking '3D'", "Jane Doe, O'Neil Jones"),
         ("Learning from Teachers'Jane Doe, Li Wei", "Learning from Teachers'", "Jane Doe, Li Wei"),
         # An elision inside a later author, or after an acronym, is no title end.
         ("Learning at ScaleYann Dauphin, Marc'Aurelio Ranzato, Jane Doe", "Learning at Scale",
@@ -256,3 +265,9 @@ def test_a_truncated_full_entry_is_not_read_as_compact():
     # Alone, too: `Net Pretraining` is one two-word name, no list, so the split is not taken.
     alone = _entries("CVJan 6, 2024\nRevisiting ImageNet Pretraining\nJane Doe, Li Wei\n")
     assert alone["reason"].to_list() == ["entry has no abstract"]
+
+
+def test_the_parser_tries_a_quoted_title_end_first():
+    row = _entries("LGOct 3, 2023\n(Re)thinking '3D'Jane Doe, O'Neil Jones\nWe study x.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
+        "compact", "(Re)thinking '3D'", "Jane Doe, O'Neil Jones", None)
