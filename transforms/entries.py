@@ -92,11 +92,11 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     no_split = {"compact_title": pl.lit(None, pl.String), "compact_authors": pl.lit(None, pl.String)}
     not_compact = with_meta.filter(pl.col("surely_full")).with_columns(**no_split)
     may_split = with_meta.filter(~pl.col("surely_full"))
-    has_quote = pl.col("l1").str.contains("['’]")
+    has_quote = pl.col("l1").str.contains("['’]").fill_null(False)
     quoted = _split_compact(may_split.filter(has_quote), patterns.COMPACT_SPLIT_AFTER_QUOTE)
     unsplit = pl.col("compact_title").is_null()
     primary = _split_compact(
-        pl.concat([may_split.filter(~has_quote | pl.col("l1").is_null()), quoted.filter(unsplit).drop(*no_split)]),
+        pl.concat([may_split.filter(~has_quote), quoted.filter(unsplit).drop(*no_split)]),
         patterns.COMPACT_SPLIT,
     )
     fallback = _split_compact(primary.filter(unsplit).drop(*no_split), patterns.COMPACT_SPLIT_AFTER_ACRONYM)

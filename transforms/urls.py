@@ -18,11 +18,9 @@ def extract_urls(abstract: pl.Expr) -> pl.Expr:
     """
     unescaped = abstract.str.replace_all(patterns.LATEX_ESCAPED_URL_CHAR, "$1")
     unwrapped = unescaped.str.replace_all(patterns.LATEX_URL, " $1 ")
-    found = unwrapped.str.extract_all(patterns.URL).list.eval(
-        pl.element().filter(~pl.element().str.contains(patterns.CODE_HOST_INSIDE))
-    )
-    link = pl.element().str.replace(patterns.URL_TRAILING, "")
-    return found.list.eval(
+    kept = pl.element().filter(~pl.element().str.contains(patterns.CODE_HOST_INSIDE))
+    link = kept.str.replace(patterns.URL_TRAILING, "")
+    return unwrapped.str.extract_all(patterns.URL).list.eval(
         # A scheme-less link (`github.com/a/b`) gets one, so that it can be opened.
         pl.when(link.str.contains("(?i)^https?://")).then(link).otherwise(pl.lit("https://") + link)
     )
