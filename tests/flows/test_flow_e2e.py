@@ -456,3 +456,28 @@ def test_categories_hold_every_code_seen_not_only_the_winning_listings(tmp_path)
     assert query(warehouse, "select category from core.papers")["category"].to_list() == ["LG"]
     codes = query(warehouse, "select code, arxiv_id from core.categories order by code")
     assert codes.rows() == [("CV", "cs.CV"), ("LG", "cs.LG"), ("ML", "stat.ML")]
+
+
+def test_a_researcher_and_their_latest_snapshot_come_from_the_same_page(tmp_path):
+    """Two pages of one researcher on one date: the snapshot takes the one listing more
+    papers, and so must core.researchers (its category used to come from the other page,
+    picked by the smaller hash, so researcher_latest mixed the two pages)."""
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    small = "Jane Doe\nCV\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n"
+    big = "Jane Doe\nLG\nh-index 5\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\nLGJan 6, 2024\nPaper Z\nJane Doe\nB.\n"
+    (folder / "a_small.txt").write_text(small, encoding="utf-8")
+    (folder / "b_big.txt").write_text(big, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 10))
+    row = query(
+        warehouse,
+        "select r.primary_category, r.source_file_sha256 = s.source_file_sha256 as same_page, r.source_path,"
+        " l.primary_category as latest_category, l.h_index"
+        " from core.researchers r join core.profile_snapshots s using (researcher_id)"
+        " join analytics.researcher_latest l using (researcher_id)",
+    ).row(0, named=True)
+    assert row["same_page"] and row["primary_category"] == row["latest_category"] == "LG"
+    assert row["h_index"] == 5 and row["source_path"].endswith("b_big.txt")
