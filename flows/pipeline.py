@@ -111,6 +111,7 @@ def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch | None) -> d
         accounting = batch.accounting.join(keys, on="doc_id").drop("doc_id", "source_path")
         files = (
             files.join(batch.pages.select("file_sha256", "layout"), on="file_sha256", how="left")
+            .join(read.docs.select("file_sha256", parsed_as_of="as_of"), on="file_sha256", how="left")
             .join(accounting, on="file_sha256", how="left", suffix="_parsed")
             .with_columns(pl.coalesce(c, f"{c}_parsed").alias(c) for c in ACCOUNTING)
             .drop(f"{c}_parsed" for c in ACCOUNTING)
@@ -211,10 +212,11 @@ def run_pipeline(
     with _run_writer(warehouse, run_id, as_of) as con, _collect_batch_garbage() as collect:
         skip = set() if full_refresh else load.known_hashes(con)
         unchanged = {} if full_refresh else load.unchanged_files(con)
-        parse_dates = load.staged_dates(con) if full_refresh else {}
+        parse_dates = load.staged_dates(con)  # a text is parsed with the earliest date offered
         same, files = split_unchanged(files, unchanged)
         if same:  # recorded as skipped without a read or a task
-            read = read_files(same, as_of=as_of, skip_hashes=skip, first_doc_id=0, unchanged=unchanged)
+            read = read_files(same, as_of=as_of, skip_hashes=skip, first_doc_id=0, unchanged=unchanged,
+                              parse_dates=parse_dates)
             skipped = read.files.filter(pl.col("status") == "skipped")
             # A file that changed since `split_unchanged` looked goes through a batch.
             kept = set(skipped["path"].to_list())

@@ -162,17 +162,24 @@ def read_files(
     unchanged: dict[str, tuple[int, int, int, str]] | None = None,
     parse_dates: dict[str, dt.date] | None = None,
 ) -> ReadResult:
-    """Read, hash and decode files. A content in `parse_dates` (read again by a full
-    refresh) is parsed with the date it was first parsed with, as `rebuild` does: year-less
-    dates keep their year; the file is still offered under this run's date. Unchanged contents (in `skip_hashes`) and repeats of a
-    content within the batch are recorded as skipped and not parsed again. A path in
-    `unchanged` (path -> size, modification time in ns, content hash of the last read) whose
-    size and modification time still match is recorded as skipped without being read."""
+    """Read, hash and decode files.
+
+    A text is parsed with the earliest date it has been offered under: `parse_dates` holds
+    the date each stored content was parsed with, and a content offered under an earlier
+    one is parsed again with it (so its year-less dates resolve the same whatever order
+    the dates came in: a paper a page listed on a date was published by then). The file
+    is still offered (observed) under its own date. Unchanged contents (in `skip_hashes`)
+    offered under no earlier date, and repeats of a content within the batch, are recorded
+    as skipped and not parsed again (a repeat under an earlier date lowers the parse
+    date). A path in `unchanged` (path -> size, modification time in ns, content hash of
+    the last read) whose size and modification time still match is recorded as skipped
+    without being read."""
     docs: list[dict] = []
     files: list[dict] = []
     failures: list[dict] = []
-    seen = set(skip_hashes)
     unchanged = unchanged or {}
+    parse_dates = parse_dates or {}
+    in_batch: dict[str, dict] = {}  # content -> its doc (None: a failed file) in this batch
     for path in paths:
         name = path_text(path)
         try:
@@ -183,7 +190,7 @@ def read_files(
                                  "reason": "file modification time is no calendar date (give --as-of)"})
                 continue
             known = unchanged.get(name)
-            if known is not None and known[:3] == _signature(stat):
+            if known is not None and known[:3] == _signature(stat) and not page_as_of < parse_dates.get(known[3], page_as_of):
                 files.append({"file_sha256": known[3], "path": name, "size_bytes": stat.st_size,
                               "modified_ns": stat.st_mtime_ns, "changed_ns": stat.st_ctime_ns,
                               "as_of": page_as_of,
@@ -199,10 +206,17 @@ def read_files(
         sha = hashlib.sha256(data).hexdigest()
         row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "modified_ns": stat.st_mtime_ns,
                "changed_ns": stat.st_ctime_ns, "as_of": page_as_of, "status": "loaded", "reason": None}
-        if sha in seen:
+        if sha in in_batch:
+            doc = in_batch[sha]
+            if doc is not None and page_as_of < doc["as_of"]:
+                doc["as_of"] = page_as_of
             files.append(row | {"status": "skipped", "reason": "content already loaded"})
             continue
-        seen.add(sha)
+        parsed_with = parse_dates.get(sha)
+        if sha in skip_hashes and not (parsed_with is not None and page_as_of < parsed_with):
+            files.append(row | {"status": "skipped", "reason": "content already loaded"})
+            continue
+        in_batch[sha] = None
         if (nul := data.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:  # not text (git's heuristic)
             line_no = _with_line_ends(data).count(b"\n", 0, nul) + 1
             reason = _utf16_reason(data) or f"file looks binary (NUL byte at offset {nul}, line {line_no})"
@@ -221,7 +235,8 @@ def read_files(
         except UnicodeDecodeError:
             text, undecodable = data.decode("utf-8", errors="replace"), True
         docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
-                     "as_of": (parse_dates or {}).get(sha, page_as_of), "text": text, "undecodable": undecodable})
+                     "as_of": min(page_as_of, parsed_with or page_as_of), "text": text, "undecodable": undecodable})
+        in_batch[sha] = docs[-1]
     return ReadResult(
         docs=pl.DataFrame(docs, schema={"doc_id": pl.Int64, "file_sha256": pl.String, "source_path": pl.String,
                                         "as_of": pl.Date, "text": pl.String, "undecodable": pl.Boolean}),

@@ -103,8 +103,10 @@ def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int,
 
 
 def staged_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
-    """The date each staged content was parsed with: a full refresh parses it with the same
-    one, so its year-less dates keep their year (see `read_files`)."""
+    """The date each staged content was parsed with. A text is parsed with the earliest
+    date it was offered under: offered again under an earlier date it is parsed again, and
+    a full refresh parses it with the same date, so its year-less dates keep their year
+    (see `read_files`)."""
     return dict(con.execute("select file_sha256, as_of from staging.pages").fetchall())
 
 
@@ -157,6 +159,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
     many offered (path, content) pairs were not already current."""
     if files.is_empty():
         return 0
+    if "parsed_as_of" not in files.columns:  # the date a parsed content's text was parsed with
+        files = files.with_columns(parsed_as_of=pl.lit(None, pl.Date))
     con.register("_files", files.to_arrow())
     try:
         changed = con.execute(
@@ -205,7 +209,10 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
         con.execute(
             """
             insert into meta.source_files by name
-            select n.* replace (coalesce(s.first_seen_at, n.first_seen_at) as first_seen_at)
+            select n.* exclude (parsed_as_of) replace (
+                coalesce(s.first_seen_at, n.first_seen_at) as first_seen_at,
+                coalesce(n.parsed_as_of, n.as_of) as as_of
+            )
             from _files as n left join _first_seen as s using (path, file_sha256)
             where n.status <> 'skipped'
                or not exists (

@@ -481,3 +481,62 @@ def test_a_researcher_and_their_latest_snapshot_come_from_the_same_page(tmp_path
     ).row(0, named=True)
     assert row["same_page"] and row["primary_category"] == row["latest_category"] == "LG"
     assert row["h_index"] == 5 and row["source_path"].endswith("b_big.txt")
+
+
+_YEARLESS = "Kim Ray\nLG\nh-index 3\nLGDec 5\nWinter Paper\nKim Ray, Lou Tam\nA.\nLGMar 3, 2024\nSpring Paper\nKim Ray, Lou Tam\nB.\n"
+
+
+@pytest.mark.parametrize("days", [("2026-01-10", "2026-12-20"), ("2026-12-20", "2026-01-10")])
+def test_a_yearless_date_resolves_against_the_earliest_date_whatever_the_order(tmp_path, days):
+    """The same text offered under two dates, in either order: `Dec 5` is the Dec 5 before
+    the earliest date (2025-12-05), not the one before whichever date came first (it used to
+    be 2026-12-05 when 2026-12-20 came first: a paper listed on 2026-01-10 published later)."""
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kim.txt").write_text(_YEARLESS, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    for day in days:
+        profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date.fromisoformat(day))
+    papers = query(warehouse, "select title, published_on, first_seen_as_of from core.papers order by title")
+    assert papers.rows() == [
+        ("Spring Paper", dt.date(2024, 3, 3), dt.date(2026, 1, 10)),
+        ("Winter Paper", dt.date(2025, 12, 5), dt.date(2026, 1, 10)),
+    ]
+    assert query(warehouse, "select as_of from meta.source_files").rows() == [(dt.date(2026, 1, 10),)]
+    assert query(warehouse, "select count(*) from core.profile_snapshots").item() == 2
+
+
+def test_a_full_refresh_keeps_the_date_a_text_was_parsed_with(tmp_path):
+    """`--full-refresh` under a later date parses with the first date and records that one
+    in meta.source_files.as_of (it used to record the run's date there)."""
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kim.txt").write_text(_YEARLESS, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 10))
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 12, 20), full_refresh=True)
+    assert query(warehouse, "select as_of from meta.source_files").rows() == [(dt.date(2026, 1, 10),)]
+    assert query(warehouse, "select distinct as_of from staging.pages").rows() == [(dt.date(2026, 1, 10),)]
+    assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
+
+
+def test_a_text_that_comes_back_later_keeps_its_earliest_date(tmp_path):
+    """p.txt holds the year-less page on 2026-01-10, another text on 2026-06-01, and the
+    first text again on 2026-12-20: its `Dec 5` stays 2025-12-05 (it used to be re-dated
+    2026-12-05, after the 2026-01-10 snapshot that lists it)."""
+    import datetime as dt
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    warehouse = tmp_path / "w.duckdb"
+    other = "Kim Ray\nLG\nh-index 4\nLGMar 3, 2024\nSpring Paper\nKim Ray, Lou Tam\nB.\n"
+    for text, day in ((_YEARLESS, "2026-01-10"), (other, "2026-06-01"), (_YEARLESS, "2026-12-20")):
+        (folder / "p.txt").write_text(text, encoding="utf-8")
+        profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date.fromisoformat(day))
+    assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
+    dates = query(warehouse, "select as_of from core.profile_snapshots order by as_of")["as_of"].to_list()
+    assert [d.isoformat() for d in dates] == ["2026-01-10", "2026-06-01", "2026-12-20"]
