@@ -45,7 +45,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
             folder = target / name
             shutil.rmtree(folder, ignore_errors=True)
             frame = frame.with_columns(pl.col("published_on").dt.year().alias(partition))
-            frame.write_parquet(folder, partition_by=partition)
+            if frame.is_empty():  # no partition to write: one empty file keeps the columns readable
+                folder.mkdir()
+                frame.write_parquet(folder / "empty.parquet")
+            else:
+                frame.write_parquet(folder, partition_by=partition)
         else:
             frame.write_parquet(target / f"{name}.parquet")
         written[f"{schema}.{name}"] = frame.height

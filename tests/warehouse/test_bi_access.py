@@ -86,3 +86,19 @@ def test_python_read_only_connection_as_documented(warehouse, tmp_path):
         for statement in ("drop table core.papers", f"copy core.papers to '{tmp_path}/x.csv'", "select * from read_text('/etc/passwd')"):
             with pytest.raises(duckdb.Error):
                 con.execute(statement)
+
+
+def test_export_of_a_warehouse_without_papers_still_writes_the_papers_folder(tmp_path):
+    """A warehouse whose pages listed no paper: `core/papers/` holds one empty file with the
+    table's columns (it used to be missing, so the documented glob found no file)."""
+    from profile_etl.warehouse.connection import apply_migrations, apply_views
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        apply_migrations(con)
+        apply_views(con)
+        written = export_parquet(con, tmp_path / "out")
+    assert written["core.papers"] == 0
+    frame = duckdb.sql(f"select * from read_parquet('{tmp_path}/out/core/papers/**/*.parquet')").pl()
+    assert frame.height == 0
+    assert {"paper_id", "title", "published_on", "published_year"} <= set(frame.columns)
