@@ -70,6 +70,17 @@ def _split_compact(entries: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
     )
 
 
+def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
+    """Undo a split inside a later author (see `patterns.COMPACT_REJOIN`)."""
+    parts = pl.col("compact_title").str.extract_groups(patterns.COMPACT_REJOIN)
+    joined = parts.struct.field("authors") + pl.col("compact_authors")
+    ok = parts.struct.field("title").is_not_null() & joined.str.contains(patterns.AUTHOR_LINE).fill_null(False)
+    return split.with_columns(
+        compact_title=pl.when(ok).then(parts.struct.field("title")).otherwise("compact_title"),
+        compact_authors=pl.when(ok).then(joined).otherwise("compact_authors"),
+    )
+
+
 def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     """Split each entry into fields and decide whether it loads.
 
@@ -104,7 +115,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     parsed = (
-        pl.concat([not_compact, quoted.filter(~unsplit), primary.filter(~unsplit), fallback])
+        pl.concat([not_compact, quoted.filter(~unsplit), _rejoin_later_author(primary.filter(~unsplit)), fallback])
         .with_columns(
             layout=pl.when(pl.col("surely_full"))
             .then(pl.lit("full"))

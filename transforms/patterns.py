@@ -145,6 +145,15 @@ COMPACT_SPLIT = rf"^(?P<title>.*{_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
 # Doe` is not `'3` by `D'Jane Doe`). A pass of its own, because one pattern with both
 # endings does not reliably prefer this one.
 COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AUTHOR_LIST})$"
+# The right-most point can fall inside a later author whose surname has an inner capital
+# and another word after it (`…LearningJane Doe, Tom Mc|Coy Jr.`, `Hugh Mac|Leod Smith`):
+# the title then ends in a glued author list, the start of that author and a surname
+# prefix of one to three lower-case letters (`Mc`, `Mac`, `Dela`). Such a title is split
+# again and its list joined to the authors (kept only if the joined list is well formed).
+COMPACT_REJOIN = (
+    rf"^(?P<title>.*(?:{_TITLE_END}|\p{{Lu}}))"
+    rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?\p{{Lu}}\p{{Ll}}{{1,3}})$"
+)
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"

@@ -271,3 +271,24 @@ def test_the_parser_tries_a_quoted_title_end_first():
     row = _entries("LGOct 3, 2023\n(Re)thinking '3D'Jane Doe, O'Neil Jones\nWe study x.\n").row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
         "compact", "(Re)thinking '3D'", "Jane Doe, O'Neil Jones", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        ("Self-Supervised LearningJane Doe, Tom McCoy Jr.", "Self-Supervised Learning", "Jane Doe, Tom McCoy Jr."),
+        ("Contrastive LearningJane Doe, Hugh MacLeod Smith, Li Wei et al.", "Contrastive Learning",
+         "Jane Doe, Hugh MacLeod Smith, Li Wei et al."),
+        ("Graph Learning for NLPJane Doe, Juan DelaCruz García", "Graph Learning for NLP", "Jane Doe, Juan DelaCruz García"),
+        # Not inside an author: a title with a comma and camel-case words keeps its end.
+        ("Beyond DeepMind Lab, AlphaGoJane Doe, Ravi Kumar", "Beyond DeepMind Lab, AlphaGo", "Jane Doe, Ravi Kumar"),
+        ("Scaling with DeepMind AlphaGoJane Doe", "Scaling with DeepMind AlphaGo", "Jane Doe"),
+        ("EipFormer and BadPromptFL for agentsJohn McDonald, Yann LeCun et al.", "EipFormer and BadPromptFL for agents",
+         "John McDonald, Yann LeCun et al."),
+    ],
+)
+def test_a_split_inside_a_later_authors_inner_capital_is_undone(line, title, authors):
+    """`Tom Mc|Coy Jr.` qualifies as the right-most point (`Coy Jr.` is a two-word name);
+    the title would end in `Jane Doe, Tom Mc`. The title's own glued list is joined back."""
+    row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
