@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import polars as pl
 
+# An escaped dollar is set aside first, so the `$x$` rule never pairs it (`\$100 to \$10`).
+_DOLLAR = "\uE000"
+_MARKUP = r"\\(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}"
 # (pattern, replacement) applied in order; each with the kind of text it cleans.
 _RULES: list[tuple[str, str]] = [
+    (r"\\\$", _DOLLAR),  # \$ (restored as $ at the end)
     (r"\\url\{([^}]*)\}", "$1"),  # \url{https://x.y}
-    (r"\\(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}", "$1"),
+    (_MARKUP, "$1"),  # \textbf{X}
+    (_MARKUP, "$1"),  # \textbf{\emph{X}}: the inner one went first
     (r"\\ie\b\.?", "i.e."),  # \ie
     (r"\\eg\b\.?", "e.g."),  # \eg
     (r"\\etal\b\.?", "et al."),  # \etal
     (r"\\[()\[\]]", ""),  # \( x \) and \[ x \]
     (r"\$([^$]*)\$", "$1"),  # $x$
-    (r"\\([%&_#$])", "$1"),  # \% \& \_ \# \$
+    (r"\\([%&_#])", "$1"),  # \% \& \_ \#
     (r"``", "\u201c"),  # ``quoted''
     (r"''", "\u201d"),
-    (r"(^|[^/])~", "$1 "),  # Fig.~3: a non-breaking space; `/~user` in a URL stays
+    # A tie between a word and what it binds (`Fig.~3`, `et~al.`, `Ref.~\cite{x}`) is a
+    # space; a free-standing `~` is text (`1% ~ 4%`, `~4%`), and so is `/~user` in a URL.
+    (r"([\p{L}.])~([\p{L}\p{N}\\])", "$1 $2"),
     (r"\s\s+|[^\S ]", " "),  # whitespace runs; single spaces are left alone (4x faster)
+    (_DOLLAR, "$$"),  # `$$`: a literal dollar in a replacement
 ]
 
 

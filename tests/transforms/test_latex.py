@@ -13,3 +13,21 @@ def test_a_tilde_is_a_space_except_in_a_url_path():
     raw = r"See Fig.~3 and https://x.org/~user/code.~\cite{a}"
     out = pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
     assert out == r"See Fig. 3 and https://x.org/~user/code. \cite{a}"
+
+
+def _plain(raw: str) -> str:
+    return pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
+
+
+def test_a_free_standing_tilde_is_text():
+    # `1% ~ 4%` means "about"/"to"; it used to lose its `~`.
+    assert _plain("achieves 1% ~ 4% gains, ~4% on average, et~al.") == "achieves 1% ~ 4% gains, ~4% on average, et al."
+
+
+def test_escaped_dollars_are_dollars_and_math_still_unwraps():
+    # The `$x$` rule used to pair the two escaped dollars: `from \100 to \10`.
+    assert _plain(r"Costs drop from \$100 to \$10 for $n$ runs.") == "Costs drop from $100 to $10 for n runs."
+
+
+def test_nested_markup_is_unwrapped():
+    assert _plain(r"a \textbf{\emph{large}} gain") == "a large gain"
