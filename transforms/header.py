@@ -24,6 +24,7 @@ NUMERIC_FIELDS: dict[str, str] = {
 FLOAT_FIELDS = ("novelty_pct", "ai_score")
 TEXT_FIELDS = ("name", "primary_category")
 HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
+LOST_TITLE = "not a name: next to an author list (an entry whose meta line is missing or unreadable)"
 
 
 def _number(value: pl.Expr, field: str) -> pl.Expr:
@@ -52,6 +53,20 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(pl.lit("unknown"))
     )
     value_chain = value_chain.otherwise(nfc(text))
+    # An author list among the header lines (with no metric or category line between) is
+    # an entry whose meta line is missing or damaged (`LGSep 21, 2O22Code`). The last
+    # name-shaped line before the list is that entry's title, and any after it its abstract:
+    # never the owner's name (a header lists metrics after the name, never authors). A name
+    # line before the title (`Yihua Zhang`, then the damaged entry) is still the name.
+    is_list = (text.str.contains(patterns.AUTHOR_LINE) & text.str.contains(r",|\bet\s+al\b")).cast(pl.Int32)
+    is_name = chain == "name"
+    block = chain.is_in(["name", "unknown"]).not_().cast(pl.Int32).cum_sum().over("doc_id", order_by="line_no")
+    lists_before = is_list.cum_sum().over("doc_id", block, order_by="line_no") - is_list
+    last_name_before_list = (
+        is_name.cast(pl.Int32).cum_sum(reverse=True).over("doc_id", block, lists_before, order_by="line_no") == 1
+    ) & (is_list.sum().over("doc_id", block) > lists_before)
+    lost = is_name & ((lists_before > 0) | last_name_before_list)
+    chain = pl.when(lost).then(pl.lit("lost_title")).otherwise(chain)
     classified = lines.with_columns(field=chain, value=value_chain).with_columns(
         occurrence=pl.int_range(pl.len()).over("doc_id", "field", order_by="line_no"),
         out_of_range=pl.any_horizontal(
@@ -67,6 +82,8 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.format("header field '{}' has no number", label))
         .when(pl.col("field") == "unknown")
         .then(pl.lit("unrecognized header line (not a name, category or metric)"))
+        .when(pl.col("field") == "lost_title")
+        .then(pl.lit(LOST_TITLE))
         .when(pl.col("occurrence") > 0)
         .then(pl.format("duplicate header field '{}'", pl.col("field")))
         .when(pl.col("out_of_range"))

@@ -262,3 +262,34 @@ def test_a_nul_byte_is_the_reason_even_where_the_entry_had_another():
     page = "Jane Doe\n\nLGApr 7, 2024\nFirst Title\n\nJane Doe, Li Wei\x00\n\nAbs one.\n"
     batch = process_pages(make_docs([page]))
     assert batch.quarantine["reason"].to_list() == ["entry has a NUL byte (line 6: binary data in a text file)"]
+
+
+_LOST_FIRST_META = (
+    "LGSep 21, 2O22Code\nFairness Reprogramming\n\nGuanhua Zhang, Yihua Zhang et al.\n\n"
+    "Despite a surge of recent advances.\n\n"
+    "LGOct 3, 2023Code\nDeepZero: Scaling up\n\nAochuan Chen, Yihua Zhang et al.\n\nZeroth-order.\n\n"
+    "LGOct 4, 2023Code\nSecond Paper\n\nYihua Zhang, Li Wei\n\nMore.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "inferred"),
+    [
+        (_LOST_FIRST_META, "Yihua Zhang", True),  # the letter O in the year
+        (_LOST_FIRST_META.replace("LGSep 21, 2O22Code\n", ""), "Yihua Zhang", True),  # meta line gone
+        # Title and meta line swapped: the title is still next to the list.
+        (_LOST_FIRST_META.replace("LGSep 21, 2O22Code\nFairness Reprogramming", "Fairness Reprogramming\nLGSep 21, 2O22Code"),
+         "Yihua Zhang", True),
+        # A real name line before the damaged entry stays the name.
+        ("Yihua Zhang\n\n" + _LOST_FIRST_META, "Yihua Zhang", False),
+    ],
+)
+def test_a_title_of_an_entry_that_lost_its_meta_line_is_never_the_owner(text, name, inferred):
+    """The lines of an entry whose meta line is damaged fall among the header lines; the
+    title used to become the page owner (`name_inferred = false`) of every other paper."""
+    batch = process_pages(make_docs([text]))
+    assert batch.pages.select("name", "name_inferred").row(0) == (name, inferred)
+    reasons = dict(batch.quarantine.select("raw_text", "reason").iter_rows())
+    title = next(r for raw, r in reasons.items() if raw.startswith("Fairness"))
+    assert title.startswith("not a name: next to an author list")
+    assert sorted(batch.entries["title"].to_list()) == ["DeepZero: Scaling up", "Second Paper"]
