@@ -14,7 +14,8 @@ Compact layout (no blank lines, title glued to the authors)::
     We study ...
 
 Which layout an entry is in: an author line after the title line, with a blank line between
-them or more lines after it, is the full layout. Otherwise the title line is tried as a
+them or more lines after it, is the full layout (a lone word right under the title line,
+`PDF` or `Withdrawn.`, is too weak a sign: the title line is still tried as compact). Otherwise the title line is tried as a
 compact one (title glued to authors), and the split is kept unless it is doubtful: when
 a blank line follows the title line, or an author line follows it as the entry's last
 line. Those read either way: `Revisiting ImageNet Pretraining` then a blank and an
@@ -36,6 +37,8 @@ from .categories import is_known
 from .dates import resolve_dates
 from .keys import nfc
 
+ABSTRACT_IS_AUTHORS = "abstract is an author list (a repeated, wrapped or stray line before it?)"
+REPEATED_LINE = "entry repeats one of its lines (a duplicated line shifts its fields)"
 # Lines an entry uses after its meta line, by layout.
 LINES_AFTER_META = {"full": 3, "compact": 2}
 
@@ -90,7 +93,10 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
     l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
     gap = pl.col("blank_after_title")
-    surely_full = l2_is_authors & (gap | (pl.col("n_segment_lines") > 3))
+    # A lone word (`PDF`, `Previous`, `Withdrawn.`) right under the title line is weak
+    # evidence of an author line: the title line is still tried as a compact one.
+    one_word = ~pl.col("l2").str.contains(r"[\s,]").fill_null(True)
+    surely_full = l2_is_authors & (gap | ((pl.col("n_segment_lines") > 3) & ~one_word))
     with_meta = entries.with_columns(
         meta_parts=meta,
         l2_is_authors=l2_is_authors,
@@ -138,6 +144,8 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
         r",|\bet al\b"
     )
+    abstract_is_list = abstract.str.contains(patterns.AUTHOR_LINE) & abstract.str.contains(r",|\bet\s+al\b")
+    repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
     reason = (
         pl.when(pl.col("category").is_null())
         .then(pl.format("malformed meta line '{}' (expected e.g. 'LGApr 7, 2024')", pl.col("meta")))
@@ -160,6 +168,12 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("entry has no authors"))
         .when(pl.col("n_after") < pl.col("expected"))
         .then(pl.lit("entry has no abstract"))
+        # The fields are read by position: a repeated, wrapped or stray line before the
+        # abstract would shift an author line or a line of the entry into it.
+        .when(abstract_is_list)
+        .then(pl.lit(ABSTRACT_IS_AUTHORS))
+        .when(repeats)
+        .then(pl.lit(REPEATED_LINE))
     )
     return parsed.with_columns(
         title=nfc(title),

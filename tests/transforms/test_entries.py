@@ -292,3 +292,40 @@ def test_a_split_inside_a_later_authors_inner_capital_is_undone(line, title, aut
     the title would end in `Jane Doe, Tom Mc`. The title's own glued list is joined back."""
     row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
+
+
+_AUTHORS = "Aochuan Chen, Yimeng Zhang, Yihua Zhang et al."
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # The author line repeated: the second copy was loaded as the abstract.
+        (f"LGOct 3, 2023\nDeepZero\n\n{_AUTHORS}\n{_AUTHORS}\n\nWe scale it.\n", "abstract is an author list"),
+        # The author line wrapped: `Zhang, Yihua Zhang et al.` was the abstract.
+        ("LGOct 3, 2023\nDeepZero\n\nAochuan Chen, Yimeng\nZhang, Yihua Zhang et al.\n\nWe scale it.\n",
+         "abstract is an author list"),
+        # A stray line (or a wrapped title) between title and authors: `Sign in` was the author.
+        (f"LGOct 3, 2023\nDeepZero\n\nSign in\n\n{_AUTHORS}\n\nWe scale it.\n", "abstract is an author list"),
+        (f"LGOct 3, 2023\nDeepZero While Preserving\nReasoning Skills\n\n{_AUTHORS}\n\nWe scale it.\n",
+         "abstract is an author list"),
+        # A compact title line repeated: it was the abstract.
+        ("LGOct 3, 2023\nDeepZeroJane Doe, Li Wei\nDeepZeroJane Doe, Li Wei\nWe scale it.\n", "entry repeats one of its lines"),
+    ],
+)
+def test_a_line_shifted_into_the_abstract_quarantines_the_entry(text, reason):
+    row = _entries(text).row(0, named=True)
+    assert row["reason"] is not None and row["reason"].startswith(reason)
+    assert row["n_lines"] == len([line for line in text.splitlines() if line.strip()])
+
+
+def test_a_lone_word_under_a_compact_title_line_does_not_make_it_full():
+    """`PDF` (or `Withdrawn.` followed by a damaged next entry) under a title line that
+    splits into a title and an author list: the split is kept. It used to be read as the
+    full layout, with the whole glued line as title and `PDF` as its only author."""
+    text = "LGOct 3, 2023\nScaling up DeepZeroRavi Kumar, Chloé Silva\nWithdrawn.\nRONov 23, 2O16\nRobots for allRavi Kumar\nShort.\n"
+    row = _entries(text).row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["abstract"], row["reason"]) == (
+        "compact", "Scaling up DeepZero", "Ravi Kumar, Chloé Silva", "Withdrawn.", None)
+    full = _entries("LGOct 3, 2023\nA Title\n\nMadonna\n\nAn abstract.\n").row(0, named=True)
+    assert (full["layout"], full["authors_text"], full["reason"]) == ("full", "Madonna", None)
