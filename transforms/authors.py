@@ -28,6 +28,7 @@ def explode_authors(entries: pl.DataFrame, key: list[str]) -> pl.DataFrame:
             *key,
             pl.col("authors_text")
             .str.replace(patterns.ET_AL_SUFFIX, "")
+            .str.replace_all(patterns.NAME_SUFFIX_AFTER_COMMA, " $1$2")
             .str.split(",")
             .list.eval(nfc(pl.element()))
             .list.eval(pl.element().filter(pl.element() != ""))

@@ -39,10 +39,13 @@ def fold_case(expr: pl.Expr) -> pl.Expr:
 
 
 def name_key(expr: pl.Expr) -> pl.Expr:
-    """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O'BRIEN` -> `seán o'brien`.
-    A quoted nickname is left out (`Xiang 'Anthony' Chen` is `xiang chen`): the same
-    person is listed with it on one paper and without it on the next."""
-    spaced = fold_case(expr).str.replace_all(patterns.WHITESPACE, " ")
+    """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O’BRIEN` -> `seán o'brien`.
+    Typographic apostrophes and hyphens are the plain ones (`O’Brien` is `O'Brien`,
+    `Pin‐Yu` is `Pin-Yu`): the site writes the same name both ways. A quoted nickname is
+    left out (`Xiang 'Anthony' Chen` is `xiang chen`): the same person is listed with it
+    on one paper and without it on the next."""
+    plain = fold_case(expr).str.replace_all("[’‘ʼ]", "'").str.replace_all("[‐‑]", "-")
+    spaced = plain.str.replace_all(patterns.WHITESPACE, " ")
     return spaced.str.replace_all(patterns.QUOTED_NICKNAME, " ").str.replace_all("  +", " ").str.strip_chars()
 
 

@@ -95,7 +95,7 @@ _CASELESS_WORD = r"[\p{Lo}\p{Lm}][\p{Lo}\p{Lm}\p{M}'’.\-]*"
 _WORD = rf"(?:{_CASED_WORD}|{_CASELESS_WORD})"
 _PARTICLE = (
     r"(?:van|von|der|den|de|del|della|delle|dei|degli|des|di|da|dal|dalla|das|do|dos|du|e|"
-    r"la|las|le|los|bin|binti|binte|ben|ibn|abu|al|el|ul|ur|ten|ter|te|het|in|op|af|av|y|zu|zum|zur|vom|"
+    r"la|las|le|los|bin|binti|binte|ben|ibn|abu|al|el|ul|ur|ten|ter|te|het|in|op|af|av|y|i|wa|zu|zum|zur|vom|"
     r"['’]t|['’]s)"
 )
 _PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
@@ -132,7 +132,7 @@ _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
 # title opened a quote before it (`What Makes a 'good' Prompt`, `Rethinking 'SOTA'`):
 # otherwise it is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, and
 # `…, Marc'Aurelio Ranzato` or `N'Golo Kanté` are never cut).
-_TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*--[’”]]|[^\s][\x22”]|s['’])"
+_TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*$--[’”]]|[^\s][\x22”]|s['’])"
 # The quoted part: an opening quote after a space or bracket that is no particle (`'t Hooft`,
 # `'s Gravesande`), words whose apostrophes stand before a lower-case letter (`'Don't
 # Panic'`, `'Children's Story'`; never an elision like `O'Neil`), and its closing quote.
@@ -160,6 +160,10 @@ COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST
 
 # A person's name on a header line (the profile owner): `Yihua Zhang`
 OWNER_NAME_LINE = rf"^{_NAME}$"
+
+# A generational suffix set off by a comma belongs to the name before it, not to an author
+# of its own: `John Smith, Jr., Li Wei` is `John Smith Jr.` and `Li Wei`.
+NAME_SUFFIX_AFTER_COMMA = r",[ \t\x{A0}]*((?:Jr|Sr)\.?|II|III|IV)([ \t\x{A0}]*(?:,|$|et[ \t\x{A0}]+al))"
 
 # Trailing ` et al.` of a truncated author list.
 ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"

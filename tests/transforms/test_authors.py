@@ -37,3 +37,19 @@ def test_stray_whitespace_and_empty_items_are_dropped():
     out = _explode(["Jane  Doe ,  Ravi Kumar,, Li Wei et al."])
     assert out["name"].to_list() == ["Jane Doe", "Ravi Kumar", "Li Wei"]
     assert out["position"].to_list() == [1, 2, 3]
+
+
+def test_typographic_apostrophes_and_hyphens_give_the_same_id():
+    # `O’Brien` and `O'Brien` used to be two authors (the owner then appeared twice on a paper).
+    out = _explode(["Seán O’Brien, Pin\u2010Yu Chen", "Seán O'Brien, Pin-Yu Chen"])
+    ids = out.group_by("position").agg(pl.col("author_id").n_unique()).sort("position")["author_id"].to_list()
+    assert ids == [1, 1]
+    assert out.filter(pl.col("entry") == 0)["name"].to_list() == ["Seán O’Brien", "Pin\u2010Yu Chen"]  # names as written
+
+
+def test_a_generational_suffix_after_a_comma_stays_with_its_name():
+    # `John Smith, Jr.` used to give a second author named `Jr.`.
+    out = _explode(["John Smith, Jr., Li Wei et al.", "Ann Lee, III", "Jr. Jones, Li Wei"])
+    assert out.filter(pl.col("entry") == 0)["name"].to_list() == ["John Smith Jr.", "Li Wei"]
+    assert out.filter(pl.col("entry") == 1)["name"].to_list() == ["Ann Lee III"]
+    assert out.filter(pl.col("entry") == 2)["name"].to_list() == ["Jr. Jones", "Li Wei"]

@@ -329,3 +329,19 @@ def test_a_lone_word_under_a_compact_title_line_does_not_make_it_full():
         "compact", "Scaling up DeepZero", "Ravi Kumar, Chloé Silva", "Withdrawn.", None)
     full = _entries("LGOct 3, 2023\nA Title\n\nMadonna\n\nAn abstract.\n").row(0, named=True)
     assert (full["layout"], full["authors_text"], full["reason"]) == ("full", "Madonna", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        (r"Private Learning with Small $\epsilon$Jane Doe, Ravi Kumar", r"Private Learning with Small $\epsilon$",
+         "Jane Doe, Ravi Kumar"),
+        ("Catalan ArchitectureJosep Puig i Cadafalch, Ngũgĩ wa Thiong'o", "Catalan Architecture",
+         "Josep Puig i Cadafalch, Ngũgĩ wa Thiong'o"),
+    ],
+)
+def test_a_title_ending_in_math_and_particles_i_and_wa(line, title, authors):
+    """A title ending in `$…$` used to be unsplittable (quarantined `entry has no authors`);
+    `i` and `wa` are particles (`Puig i Cadafalch`, `Ngũgĩ wa Thiong'o`)."""
+    row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
+    assert (row["title"], row["authors_text"], row["reason"]) == (title, authors, None)
