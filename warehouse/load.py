@@ -235,7 +235,9 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
     An unchanged page offered under a new date adds a snapshot date without being parsed
     again. A path holds one content per date: offering another content for a (path, date)
     supersedes the old one's observation, a correction of that one day that leaves the
-    content's other dates alone.
+    content's other dates alone. Only a content that loaded something (an entry or an
+    owner) corrects: a binary, empty or garbage re-fetch of the same day is recorded and
+    quarantined, but the page it would replace stays (nothing is lost to a failed fetch).
     """
     superseded = con.execute(
         """
@@ -243,6 +245,13 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
         using _files as n
         where n.file_sha256 is not null and n.as_of is not null
           and o.path = n.path and o.as_of = n.as_of and o.file_sha256 <> n.file_sha256
+          and (
+              exists (select 1 from staging.entries as e where e.file_sha256 = n.file_sha256)
+              or exists (
+                  select 1 from staging.pages as p
+                  where p.file_sha256 = n.file_sha256 and p.researcher_id is not null
+              )
+          )
         """
     ).fetchone()[0]
     added = con.execute(

@@ -540,3 +540,16 @@ def test_a_text_that_comes_back_later_keeps_its_earliest_date(tmp_path):
     assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
     dates = query(warehouse, "select as_of from core.profile_snapshots order by as_of")["as_of"].to_list()
     assert [d.isoformat() for d in dates] == ["2026-01-10", "2026-06-01", "2026-12-20"]
+
+
+@pytest.mark.parametrize("refetch", ["Jane Doe\n\x00\x01garbage", "", "\n\n", "<html><body>503</body></html>\n"])
+def test_a_failed_refetch_of_the_same_day_does_not_replace_the_page(tmp_path, refetch):
+    """A binary, empty, blank or garbage file written over a good page on the same date is
+    recorded and quarantined, but is no correction: the day keeps its page (it used to lose
+    its researcher, snapshot and papers). A good page of that day still corrects it."""
+    warehouse = tmp_path / "w.duckdb"
+    assert _offer(tmp_path, warehouse, [("p.txt", _X, 1), ("p.txt", refetch, 1)]) == {1: 3}
+    assert query(warehouse, "select count(*) from core.papers").item() == 2
+    assert query(warehouse, "select count(*) from quarantine.records").item() >= 1
+    assert _offer(tmp_path, warehouse, [("p.txt", _Y, 1)]) == {1: 4}
+    assert query(warehouse, "select count(*) from core.papers").item() == 1
