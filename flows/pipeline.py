@@ -26,7 +26,7 @@ from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from ..settings import get_settings
-from ..transforms.pipeline import PageBatch, process_pages
+from ..transforms.pipeline import FILE_BLANK, FILE_EMPTY, PageBatch, process_pages
 from ..warehouse import load
 from ..warehouse.connection import open_writer
 from ..warehouse.errors import WarehouseError
@@ -115,6 +115,21 @@ def _staging_frames(run_id: str, read: ReadResult, batch: PageBatch | None) -> d
             .join(accounting, on="file_sha256", how="left", suffix="_parsed")
             .with_columns(pl.coalesce(c, f"{c}_parsed").alias(c) for c in ACCOUNTING)
             .drop(f"{c}_parsed" for c in ACCOUNTING)
+        )
+        # An empty or blank-only file loaded nothing: it failed, with the reason its
+        # quarantine row gives (a file that loaded nothing from garbage lines is partial,
+        # and its records say why).
+        nothing = batch.quarantine.filter(
+            pl.col("line_no").is_null() & pl.col("reason").is_in([FILE_EMPTY, FILE_BLANK])
+        ).join(keys, on="doc_id").select("file_sha256", why="reason")
+        failed = pl.col("why").is_not_null() & (pl.col("status") == "loaded")
+        files = (
+            files.join(nothing, on="file_sha256", how="left")
+            .with_columns(
+                status=pl.when(failed).then(pl.lit("failed")).otherwise("status"),
+                reason=pl.when(failed).then("why").otherwise("reason"),
+            )
+            .drop("why")
         )
         quarantine.insert(0, batch.quarantine.join(keys, on="doc_id").drop("doc_id"))
         parsed = {
@@ -261,7 +276,7 @@ def run_pipeline(
 
 def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, frames: dict) -> None:
     """Add a loaded batch to the run's counts."""
-    status = read.files["status"]
+    status = frames["files"]["status"]
     counts["n_files_loaded"] += int((status == "loaded").sum())
     counts["n_files_skipped"] += int((status == "skipped").sum())
     counts["n_files_failed"] += int((status == "failed").sum()) + read.failures.filter(

@@ -109,3 +109,17 @@ def test_line_accounting_holds_for_every_file(bad_warehouse):
     quarantined = query(warehouse, "select source_path, sum(n_lines) n from quarantine.records group by all")
     joined = files.join(quarantined, left_on="path", right_on="source_path", how="left").with_columns(pl.col("n").fill_null(0))
     assert (joined["n"] == joined["n_quarantined_lines"]).all()
+
+
+def test_a_file_that_loads_nothing_is_failed_with_its_reason(bad_warehouse):
+    """An empty file is `failed` in meta.source_files and counted in `n_files_failed` (it
+    was `loaded`, its reason only in quarantine.records); a binary one too."""
+    warehouse, summary = bad_warehouse
+    files = query(warehouse, "select regexp_extract(path, '[^/]+$') name, status, reason from meta.source_files"
+                             " where status = 'failed' order by name")
+    assert files.rows() == [
+        ("binary.txt", "failed", "file looks binary (NUL byte at offset 17, line 4)"),
+        ("binary_utf8.txt", "failed", "file looks binary (NUL byte at offset 19, line 3)"),
+        ("empty.txt", "failed", "file is empty"),
+    ]
+    assert summary["n_files_failed"] == 3
