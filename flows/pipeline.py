@@ -72,12 +72,19 @@ def _name_the_culprit(read: ReadResult, error: BaseException) -> BatchError:
 
 
 def _without_contents(
-    read: ReadResult, batch: PageBatch | None, shas: set[str]
+    read: ReadResult, batch: PageBatch | None, shas: dict[str, dt.date | None]
 ) -> tuple[ReadResult, PageBatch | None]:
-    """Drop pages whose content an earlier batch of this run already loaded."""
+    """Drop pages whose content an earlier batch of this run already loaded (with the date
+    it was parsed with, None for a failed file), unless this batch offers it under an
+    earlier date: then it is parsed with that one and replaces the earlier batch's rows."""
     if not shas:
         return read, batch
-    seen = pl.col("file_sha256").is_in(list(shas))
+    earlier = read.docs.join(
+        pl.DataFrame({"file_sha256": list(shas), "staged_as_of": list(shas.values())},
+                     schema={"file_sha256": pl.String, "staged_as_of": pl.Date}),
+        on="file_sha256",
+    ).filter(pl.col("as_of") < pl.col("staged_as_of"))["file_sha256"]
+    seen = pl.col("file_sha256").is_in(list(shas)) & ~pl.col("file_sha256").is_in(earlier.implode())
     dup_docs = read.docs.filter(seen)["doc_id"].implode()
     keep = ~pl.col("doc_id").is_in(dup_docs)
     repeated = seen & pl.col("status").is_in(["loaded", "failed"])
@@ -245,7 +252,7 @@ def run_pipeline(
         logger.info("run %s: %d files unchanged, %d to read in %d batches -> %s",
                     run_id, len(same), len(files), len(batches), warehouse)
         in_flight = [_submit(b, as_of, skip, unchanged, parse_dates) for b in batches[:ahead]]
-        staged: set[str] = set()
+        staged: dict[str, dt.date | None] = {}  # contents this run loaded -> their parse date
         for done in range(1, len(batches) + 1):
             read_future, parse_future = in_flight.pop(0)
             if done - 1 + ahead < len(batches):
@@ -256,7 +263,8 @@ def run_pipeline(
             except Exception as error:
                 raise _name_the_culprit(read, error) from error
             read, batch = _without_contents(read, batch, staged)
-            staged |= set(read.files.filter(pl.col("status") != "skipped")["file_sha256"].drop_nulls().to_list())
+            processed = read.files.filter(pl.col("status") != "skipped")["file_sha256"].drop_nulls().to_list()
+            staged |= dict.fromkeys(processed) | dict(read.docs.select("file_sha256", "as_of").iter_rows())
             frames = _staging_frames(run_id, read, batch)
             with load.transaction(con):
                 changes += load.stage_batch(con, **frames)

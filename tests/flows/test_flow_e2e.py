@@ -553,3 +553,23 @@ def test_a_failed_refetch_of_the_same_day_does_not_replace_the_page(tmp_path, re
     assert query(warehouse, "select count(*) from quarantine.records").item() >= 1
     assert _offer(tmp_path, warehouse, [("p.txt", _Y, 1)]) == {1: 4}
     assert query(warehouse, "select count(*) from core.papers").item() == 1
+
+
+def test_copies_dated_by_modification_time_parse_with_the_earliest_date_across_batches(tmp_path):
+    """Two identical pages without `--as-of`, dated by their modification times, in two
+    batches with the later one first: the text is parsed with the earlier date (the second
+    batch's copy used to be dropped as already loaded)."""
+    import datetime as dt
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, day in (("a_late.txt", dt.datetime(2026, 12, 20, 12)), ("b_early.txt", dt.datetime(2026, 1, 10, 12))):
+        (folder / name).write_text(_YEARLESS, encoding="utf-8")
+        os.utime(folder / name, (day.timestamp(), day.timestamp()))
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), batch_size=1)
+    assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
+    assert query(warehouse, "select count(*) from staging.pages").item() == 1
+    dates = query(warehouse, "select as_of from core.profile_snapshots order by as_of")["as_of"].to_list()
+    assert [d.isoformat() for d in dates] == ["2026-01-10", "2026-12-20"]
