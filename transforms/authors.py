@@ -14,6 +14,14 @@ from . import patterns
 from .keys import name_key, nfc, with_stable_id
 
 
+def is_surely_author_list(text: pl.Expr) -> pl.Expr:
+    """An author line that cannot be a list of places, topics or a job title (see
+    `patterns.ONE_WORD_ITEM`): for judging lines found where no author line belongs."""
+    return text.str.contains(patterns.AUTHOR_LINE) & (
+        text.str.contains(patterns.ET_AL) | (text.str.contains(",", literal=True) & ~text.str.contains(patterns.ONE_WORD_ITEM))
+    )
+
+
 def is_truncated(authors_text: pl.Expr) -> pl.Expr:
     """True where the list ends in `et al.`: more authors exist than are listed."""
     return authors_text.str.contains(patterns.ET_AL_SUFFIX)

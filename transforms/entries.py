@@ -33,6 +33,7 @@ from __future__ import annotations
 import polars as pl
 
 from . import patterns
+from .authors import is_surely_author_list
 from .categories import is_known
 from .dates import resolve_dates
 from .keys import nfc
@@ -95,7 +96,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     gap = pl.col("blank_after_title")
     # A lone word (`PDF`, `Previous`, `Withdrawn.`) right under the title line is weak
     # evidence of an author line: the title line is still tried as a compact one.
-    one_word = ~pl.col("l2").str.contains(r"[\s,]").fill_null(True)
+    one_word = pl.col("l2").str.contains(r"^[\p{Lu}\p{Lt}][^\s,]*$").fill_null(False)
     surely_full = l2_is_authors & (gap | ((pl.col("n_segment_lines") > 3) & ~one_word))
     with_meta = entries.with_columns(
         meta_parts=meta,
@@ -121,7 +122,12 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     parsed = (
-        pl.concat([not_compact, quoted.filter(~unsplit), _rejoin_later_author(primary.filter(~unsplit)), fallback])
+        pl.concat([
+            not_compact,
+            quoted.filter(~unsplit),
+            primary.filter(~unsplit).pipe(_rejoin_later_author).pipe(_rejoin_later_author),
+            fallback,
+        ])
         .with_columns(
             layout=pl.when(pl.col("surely_full"))
             .then(pl.lit("full"))
@@ -144,7 +150,10 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
         r",|\bet al\b"
     )
-    abstract_is_list = abstract.str.contains(patterns.AUTHOR_LINE) & abstract.str.contains(r",|\bet\s+al\b")
+    # An author list as the abstract with the entry's lines going on after it: a line was
+    # shifted in (an abstract such as `Paris, London, Berlin` or `PhD Thesis, Stanford
+    # University` as an entry's last line is text).
+    abstract_is_list = is_surely_author_list(abstract) & (pl.col("n_after") > pl.col("expected"))
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
     reason = (
         pl.when(pl.col("category").is_null())

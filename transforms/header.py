@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from . import patterns
+from .authors import is_surely_author_list
 from .keys import nfc
 
 # Field name -> the pattern whose group 1 is its value, in the order they are tried.
@@ -53,21 +54,32 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(pl.lit("unknown"))
     )
     value_chain = value_chain.otherwise(nfc(text))
-    # An author list among the header lines (with no metric or category line between) is
-    # an entry whose meta line is missing or damaged (`LGSep 21, 2O22Code`). The last
-    # name-shaped line before the list is that entry's title, and any after it its abstract:
-    # never the owner's name (a header lists metrics after the name, never authors). A name
-    # line before the title (`Yihua Zhang`, then the damaged entry) is still the name.
-    is_list = (text.str.contains(patterns.AUTHOR_LINE) & text.str.contains(r",|\bet\s+al\b")).cast(pl.Int32)
-    is_name = chain == "name"
-    block = chain.is_in(["name", "unknown"]).not_().cast(pl.Int32).cum_sum().over("doc_id", order_by="line_no")
-    lists_before = is_list.cum_sum().over("doc_id", block, order_by="line_no") - is_list
-    last_name_before_list = (
-        is_name.cast(pl.Int32).cum_sum(reverse=True).over("doc_id", block, lists_before, order_by="line_no") == 1
-    ) & (is_list.sum().over("doc_id", block) > lists_before)
-    lost = is_name & ((lists_before > 0) | last_name_before_list)
-    chain = pl.when(lost).then(pl.lit("lost_title")).otherwise(chain)
-    classified = lines.with_columns(field=chain, value=value_chain).with_columns(
+    # An author list among the header lines, with more lines after it and no metric or
+    # category line between, is an entry whose meta line is missing or damaged (`LGSep 21,
+    # 2O22Code`). The name-shaped line right before the list is that entry's title, and any
+    # after it its abstract: never the owner's name (a header lists metrics after the name,
+    # never authors). A name line further up (`Yihua Zhang`, then the damaged entry) is
+    # still the name, and so is one next to an affiliation (`Stanford University, CA`).
+    field = pl.col("field")
+    in_block = {"partition_by": ["doc_id", "block"], "order_by": "line_no"}
+    list_line = pl.col("list_like") & (pl.int_range(pl.len()).over(**in_block) < pl.len().over(**in_block) - 1)
+    lost = (field == "name") & (
+        (pl.col("list_line").cast(pl.Int32).cum_sum().over(**in_block) > pl.col("list_line").cast(pl.Int32))
+        | pl.col("list_line").shift(-1).over(**in_block).fill_null(False)
+    )
+    classified = (
+        lines.with_columns(field=chain, value=value_chain, list_like=is_surely_author_list(text))
+        .with_columns(block=field.is_in(["name", "unknown"]).not_().cast(pl.Int32).cum_sum().over("doc_id", order_by="line_no"))
+        .with_columns(list_line=list_line)
+        .with_columns(field=pl.when(lost).then(pl.lit("lost_title")).otherwise(field))
+        # `John Smith, Jr.` is the `John Smith Jr.` of the author lines.
+        .with_columns(
+            value=pl.when(field == "name")
+            .then(pl.col("value").str.replace(patterns.NAME_SUFFIX_AFTER_COMMA, " $1$2"))
+            .otherwise("value")
+        )
+        .drop("list_like", "block", "list_line")
+    ).with_columns(
         occurrence=pl.int_range(pl.len()).over("doc_id", "field", order_by="line_no"),
         out_of_range=pl.any_horizontal(
             (pl.col("field") == name) & _number(pl.col("value"), name).is_null()

@@ -17,6 +17,7 @@ _RULES: list[tuple[str, str]] = [
     (r"\\url\{([^}]*)\}", "$1"),  # \url{https://x.y}
     (_MARKUP, "$1"),  # \textbf{X}
     (_MARKUP, "$1"),  # \textbf{\emph{X}}: the inner one went first
+    (_MARKUP, "$1"),  # three deep
     (r"\\ie\b\.?", "i.e."),  # \ie
     (r"\\eg\b\.?", "e.g."),  # \eg
     (r"\\etal\b\.?", "et al."),  # \etal
@@ -25,9 +26,11 @@ _RULES: list[tuple[str, str]] = [
     (r"\\([%&_#])", "$1"),  # \% \& \_ \#
     (r"``", "\u201c"),  # ``quoted''
     (r"''", "\u201d"),
-    # A tie between a word and what it binds (`Fig.~3`, `et~al.`, `Ref.~\cite{x}`) is a
-    # space; a free-standing `~` is text (`1% ~ 4%`, `~4%`), and so is `/~user` in a URL.
-    (r"([\p{L}.])~([\p{L}\p{N}\\])", "$1 $2"),
+    # A tie between two characters (`Fig.~3`, `Eq.~(3)`, `4~GPUs`, `et~al.`) is a space;
+    # a free-standing `~` is text (`1% ~ 4%`, `~4%`), and so is `/~user` in a URL. Twice,
+    # for chained ties (`a~priori~b`).
+    (r"([^\s/])~(\S)", "$1 $2"),
+    (r"([^\s/])~(\S)", "$1 $2"),
     (r"\s\s+|[^\S ]", " "),  # whitespace runs; single spaces are left alone (4x faster)
     (_DOLLAR, "$$"),  # `$$`: a literal dollar in a replacement
 ]

@@ -148,22 +148,32 @@ COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AU
 # The right-most point can fall inside a later author whose surname has an inner capital
 # and another word after it (`…LearningJane Doe, Tom Mc|Coy Jr.`, `Hugh Mac|Leod Smith`):
 # the title then ends in a glued author list, the start of that author and a surname
-# prefix of one to three lower-case letters (`Mc`, `Mac`, `Dela`). Such a title is split
-# again and its list joined to the authors (kept only if the joined list is well formed).
+# prefix that takes an inner capital (`Mc`, `Mac`, `De`, `La`, `Van`, `Fitz`, ...; a title
+# word such as `Code` or `Go` is none). Such a title is split again and its list joined to
+# the authors (kept only if the joined list is well formed; repeated for a second such
+# author).
+_INNER_CAPITAL_PREFIX = r"(?:Mc|Mac|De|Del|Dela|Della|Di|Da|Du|Le|La|Van|Von|Fitz)"
 COMPACT_REJOIN = (
     rf"^(?P<title>.*(?:{_TITLE_END}|\p{{Lu}}))"
-    rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?\p{{Lu}}\p{{Ll}}{{1,3}})$"
+    rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?{_INNER_CAPITAL_PREFIX})$"
 )
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"
 
-# A person's name on a header line (the profile owner): `Yihua Zhang`
-OWNER_NAME_LINE = rf"^{_NAME}$"
+# A person's name on a header line (the profile owner): `Yihua Zhang`, `John Smith, Jr.`
+OWNER_NAME_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*(?:(?:Jr|Sr)\.?|II|III|IV))?$"
 
 # A generational suffix set off by a comma belongs to the name before it, not to an author
 # of its own: `John Smith, Jr., Li Wei` is `John Smith Jr.` and `Li Wei`.
 NAME_SUFFIX_AFTER_COMMA = r",[ \t\x{A0}]*((?:Jr|Sr)\.?|II|III|IV)([ \t\x{A0}]*(?:,|$|et[ \t\x{A0}]+al))"
+
+# An author line that cannot be a list of places, topics or a job title: every name has
+# two or more words (`Guanhua Zhang, Yihua Zhang`), or it ends in `et al.`. Used where a
+# line is judged out of place (`Paris, London, Berlin` is no author list here, nor
+# `Stanford University, Stanford, CA`).
+ONE_WORD_ITEM = r"(?:^|,)[ \t\x{A0}]*[^\s,]+[ \t\x{A0}]*(?:,|$)"
+ET_AL = r"\bet\s+al\b"
 
 # Trailing ` et al.` of a truncated author list.
 ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"

@@ -285,6 +285,13 @@ def test_the_parser_tries_a_quoted_title_end_first():
         ("Scaling with DeepMind AlphaGoJane Doe", "Scaling with DeepMind AlphaGo", "Jane Doe"),
         ("EipFormer and BadPromptFL for agentsJohn McDonald, Yann LeCun et al.", "EipFormer and BadPromptFL for agents",
          "John McDonald, Yann LeCun et al."),
+        # Two such authors; and titles whose last word after a comma is no surname prefix.
+        ("Deep LearningJane Doe, Tom McCoy Jr., Hugh MacLeod Smith", "Deep Learning",
+         "Jane Doe, Tom McCoy Jr., Hugh MacLeod Smith"),
+        ("Mining GitHub Issues, Pull Requests, CodeJane Doe, Li Wei", "Mining GitHub Issues, Pull Requests, Code",
+         "Jane Doe, Li Wei"),
+        ("(Re)Visiting Web Search, Ads, DataJane Doe, Li Wei", "(Re)Visiting Web Search, Ads, Data", "Jane Doe, Li Wei"),
+        ("Mastering DeepMind Chess, Shogi, GoJane Doe et al.", "Mastering DeepMind Chess, Shogi, Go", "Jane Doe et al."),
     ],
 )
 def test_a_split_inside_a_later_authors_inner_capital_is_undone(line, title, authors):
@@ -345,3 +352,21 @@ def test_a_title_ending_in_math_and_particles_i_and_wa(line, title, authors):
     `i` and `wa` are particles (`Puig i Cadafalch`, `Ngũgĩ wa Thiong'o`)."""
     row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
     assert (row["title"], row["authors_text"], row["reason"]) == (title, authors, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LGOct 3, 2023\nWhere Do Startups Cluster?\n\nJane Doe, Li Wei\n\nParis, London, Berlin\n",
+        "LGOct 3, 2023\nA Thesis\n\nJane Doe\n\nPhD Thesis, Stanford University\n",
+        "LGOct 3, 2023\nWhere Do Startups Cluster?Jane Doe, Li Wei\nParis, London, Berlin\n",
+    ],
+)
+def test_an_abstract_listing_places_or_a_thesis_as_the_last_line_loads(text):
+    assert _entries(text).row(0, named=True)["reason"] is None
+
+
+def test_a_one_word_caseless_author_line_keeps_the_full_layout():
+    row = _entries("LGApr 7, 2024\nScaling ImageNet Training, Vision Transformers\n李明\nWe study things.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
+        "full", "Scaling ImageNet Training, Vision Transformers", "李明", None)

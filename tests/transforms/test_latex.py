@@ -31,3 +31,8 @@ def test_escaped_dollars_are_dollars_and_math_still_unwraps():
 
 def test_nested_markup_is_unwrapped():
     assert _plain(r"a \textbf{\emph{large}} gain") == "a large gain"
+
+
+def test_ties_before_brackets_and_after_digits_and_chained_ties_are_spaces():
+    raw = r"Eq.~(3), Ref.~[12], 4~GPUs, i.e.~a~priori, a~b~c~d, \textbf{\emph{\texttt{Deep}}}"
+    assert _plain(raw) == "Eq. (3), Ref. [12], 4 GPUs, i.e. a priori, a b c d, Deep"
