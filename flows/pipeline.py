@@ -72,19 +72,13 @@ def _name_the_culprit(read: ReadResult, error: BaseException) -> BatchError:
 
 
 def _without_contents(
-    read: ReadResult, batch: PageBatch | None, shas: dict[str, dt.date | None]
+    read: ReadResult, batch: PageBatch | None, shas: set[str]
 ) -> tuple[ReadResult, PageBatch | None]:
-    """Drop pages whose content an earlier batch of this run already loaded (with the date
-    it was parsed with, None for a failed file), unless this batch offers it under an
-    earlier date: then it is parsed with that one and replaces the earlier batch's rows."""
+    """Drop pages whose content an earlier batch of this run already loaded (if this batch
+    offers it under an earlier date, `_redate` parses it again with that one)."""
     if not shas:
         return read, batch
-    earlier = read.docs.join(
-        pl.DataFrame({"file_sha256": list(shas), "staged_as_of": list(shas.values())},
-                     schema={"file_sha256": pl.String, "staged_as_of": pl.Date}),
-        on="file_sha256",
-    ).filter(pl.col("as_of") < pl.col("staged_as_of"))["file_sha256"]
-    seen = pl.col("file_sha256").is_in(list(shas)) & ~pl.col("file_sha256").is_in(earlier.implode())
+    seen = pl.col("file_sha256").is_in(list(shas))
     dup_docs = read.docs.filter(seen)["doc_id"].implode()
     keep = ~pl.col("doc_id").is_in(dup_docs)
     repeated = seen & pl.col("status").is_in(["loaded", "failed"])
@@ -252,7 +246,7 @@ def run_pipeline(
         logger.info("run %s: %d files unchanged, %d to read in %d batches -> %s",
                     run_id, len(same), len(files), len(batches), warehouse)
         in_flight = [_submit(b, as_of, skip, unchanged, parse_dates) for b in batches[:ahead]]
-        staged: dict[str, dt.date | None] = {}  # contents this run loaded -> their parse date
+        staged: set[str] = set()
         for done in range(1, len(batches) + 1):
             read_future, parse_future = in_flight.pop(0)
             if done - 1 + ahead < len(batches):
@@ -263,8 +257,7 @@ def run_pipeline(
             except Exception as error:
                 raise _name_the_culprit(read, error) from error
             read, batch = _without_contents(read, batch, staged)
-            processed = read.files.filter(pl.col("status") != "skipped")["file_sha256"].drop_nulls().to_list()
-            staged |= dict.fromkeys(processed) | dict(read.docs.select("file_sha256", "as_of").iter_rows())
+            staged |= set(read.files.filter(pl.col("status") != "skipped")["file_sha256"].drop_nulls().to_list())
             frames = _staging_frames(run_id, read, batch)
             with load.transaction(con):
                 changes += load.stage_batch(con, **frames)
@@ -274,12 +267,38 @@ def run_pipeline(
             logger.info("batch %d/%d loaded: %d files", done, len(batches), len(batches[done - 1]))
             if progress:
                 progress(done, len(batches))
+        changes += _redate(con, run_id, batch_size)
         changed = changes > 0 or full_refresh or load.migrated_since_last_run(con)
         totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changed)
         top_reasons = load.top_quarantine_reasons(con, run_id)
     summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
     _publish_artifact(summary, top_reasons)
     return summary
+
+
+def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int) -> int:
+    """Parse again, from their stored texts, the contents whose earliest offered date is
+    not the one they were parsed with (`load.contents_to_redate`); returns how many. The
+    run's counts are those of the files it read: a re-dated text adds none."""
+    redate = load.contents_to_redate(con)
+    for start in range(0, redate.height, batch_size):
+        chunk = redate.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
+            pl.col("doc_id").cast(pl.Int64)
+        )
+        read = ReadResult(
+            docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
+            files=chunk.select("file_sha256", path="source_path", size_bytes=pl.lit(None, pl.Int64), as_of="as_of",
+                               status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
+                               **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
+            failures=pl.DataFrame(schema=FAILURE_SCHEMA),
+        )
+        frames = _staging_frames(run_id, read, parse_batch(read))
+        with load.transaction(con):
+            load.clear_contents(con, chunk["file_sha256"])
+            load.restage(con, frames)
+    with load.transaction(con):
+        load.sync_parse_dates(con)
+    return redate.height
 
 
 def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, frames: dict) -> None:

@@ -326,7 +326,7 @@ def rebuild(warehouse: Path | None) -> None:
         summary = state.result()
     except WarehouseError as error:
         _fail(str(error))
-    _print_summary(summary | {"n_files_skipped": 0, "n_files_failed": 0}, target)
+    _print_summary(summary, target)
     _skip_final_collection()
 
 

@@ -187,3 +187,20 @@ def test_an_interrupt_wrapped_in_another_exception_is_still_an_abort():
 
     with pytest.raises(ValueError, match="a real error"):
         failing()
+
+
+def test_rebuild_prints_the_counts_it_records(tmp_path):
+    """`rebuild` printed `failed 0` whatever it recorded in meta.runs."""
+    pages = tmp_path / "in"
+    pages.mkdir()
+    (pages / "empty.txt").write_text("", encoding="utf-8")
+    (pages / "page.txt").write_text("Jane Doe\nLG\nh-index 3\nLGJan 5, 2024\nPaper X\nJane Doe\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert _cli("run", str(pages), "--warehouse", str(warehouse), "--as-of", "2026-06-01").returncode == 0
+    rebuilt = _cli("rebuild", "--warehouse", str(warehouse))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    recorded = _cli("sql", "select n_files_failed from meta.runs where run_id like '%-rebuild'", "--warehouse",
+                    str(warehouse), "--csv").stdout.split()[-1]
+    assert recorded == "1"
+    failed = [line.strip("│ ").split("│") for line in rebuilt.stdout.splitlines() if "files failed" in line]
+    assert failed and failed[0][-1].strip() == recorded, rebuilt.stdout

@@ -20,6 +20,7 @@ from .keys import nfc_where_needed
 from .lines import split_lines
 
 STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
+NAME_ONLY = "a name with no profile after it (no category, metric or entry: an error page?)"
 # The reader decodes undecodable bytes as U+FFFD (the replacement character) and marks the
 # page `undecodable`; in such a page a record that uses a line with a U+FFFD is quarantined,
 # the rest of the page still loads. A U+FFFD in a page that decoded cleanly is text.
@@ -141,6 +142,17 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .sort("doc_id", "line_no")
         .collect(engine=ENGINE)
         .pipe(nfc_where_needed, "abstract")
+    )
+    # A name and nothing else (`Service Unavailable`, then a sentence) is no profile: it
+    # makes no researcher, and its line is quarantined like the page's other lines.
+    profiled = pl.concat([
+        header_lines.filter(pl.col("reason").is_null() & (pl.col("field") != "name")).select("doc_id"),
+        entries.select("doc_id"),
+    ])["doc_id"].implode()
+    header_lines = header_lines.with_columns(
+        reason=pl.when((pl.col("field") == "name") & pl.col("reason").is_null() & ~pl.col("doc_id").is_in(profiled))
+        .then(pl.lit(NAME_ONLY))
+        .otherwise("reason")
     )
     undecodable = _undecodable_docs(docs)
     if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():

@@ -103,11 +103,74 @@ def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int,
 
 
 def staged_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
-    """The date each staged content was parsed with. A text is parsed with the earliest
-    date it was offered under: offered again under an earlier date it is parsed again, and
-    a full refresh parses it with the same date, so its year-less dates keep their year
-    (see `read_files`)."""
-    return dict(con.execute("select file_sha256, as_of from staging.pages").fetchall())
+    """The date each staged content is to be parsed with: the earliest date a path offers
+    it under (`meta.observations`), else the one it was parsed with. Offered under an
+    earlier date it is parsed again with that one, and a full refresh parses it with this
+    one, so its year-less dates keep their year (see `read_files`)."""
+    rows = con.execute(
+        """
+        select p.file_sha256, coalesce(min(o.as_of), p.as_of)
+        from staging.pages as p left join meta.observations as o using (file_sha256)
+        group by p.file_sha256, p.as_of
+        """
+    )
+    return dict(rows.fetchall())
+
+
+def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Stored texts parsed with another date than the earliest one a path now offers them
+    under (an earlier offer was corrected away, or a copy under an earlier date came in a
+    later batch), with that date as `as_of`: re-parsed so the tables do not depend on the
+    order the offers came in."""
+    redate = con.sql(
+        """
+        with earliest as (
+            select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
+        )
+        select p.file_sha256, p.source_path, e.as_of
+        from staging.pages as p inner join earliest as e using (file_sha256)
+        where p.as_of <> e.as_of
+        order by p.source_path
+        """
+    ).pl()
+    if redate.is_empty():  # the usual case: no text is read
+        return redate.with_columns(text=pl.lit(None, pl.String), undecodable=pl.lit(None, pl.Boolean))
+    con.register("_redate", redate.to_arrow())
+    try:
+        return con.sql(
+            """
+            select r.*, d.content as text, d.undecodable
+            from _redate as r inner join raw.documents as d using (file_sha256)
+            order by r.source_path
+            """
+        ).pl()
+    finally:
+        con.unregister("_redate")
+
+
+def clear_contents(con: duckdb.DuckDBPyConnection, shas: pl.Series) -> None:
+    """Remove the rows parsed from these contents (staging and parse-time quarantine)."""
+    con.register("_shas", pl.DataFrame({"file_sha256": shas}).to_arrow())
+    try:
+        for table in PARSED_TABLES:  # constants, not data
+            con.execute(f"delete from {table} where file_sha256 in (select file_sha256 from _shas)")
+        con.execute(
+            "delete from quarantine.records where stage <> 'read' and file_sha256 in (select file_sha256 from _shas)"
+        )
+    finally:
+        con.unregister("_shas")
+
+
+def sync_parse_dates(con: duckdb.DuckDBPyConnection) -> None:
+    """`meta.source_files.as_of` is the date a content was parsed with, under every path
+    that holds it (a path that offered it later keeps the content's one parse date)."""
+    con.execute(
+        """
+        update meta.source_files as f set as_of = p.as_of
+        from staging.pages as p
+        where f.file_sha256 = p.file_sha256 and f.as_of is distinct from p.as_of
+        """
+    )
 
 
 @contextmanager
@@ -194,7 +257,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
         con.execute(
             """
             create or replace temp table _first_seen as
-            select f.path, f.file_sha256, f.first_seen_at
+            select f.path, f.file_sha256, f.first_seen_at, f.as_of as first_as_of
             from meta.source_files as f inner join _files as n using (path, file_sha256)
             where n.status <> 'skipped'
             """
@@ -211,7 +274,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             insert into meta.source_files by name
             select n.* exclude (parsed_as_of) replace (
                 coalesce(s.first_seen_at, n.first_seen_at) as first_seen_at,
-                coalesce(n.parsed_as_of, n.as_of) as as_of
+                coalesce(n.parsed_as_of, least(n.as_of, s.first_as_of)) as as_of
             )
             from _files as n left join _first_seen as s using (path, file_sha256)
             where n.status <> 'skipped'
@@ -235,9 +298,10 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
     An unchanged page offered under a new date adds a snapshot date without being parsed
     again. A path holds one content per date: offering another content for a (path, date)
     supersedes the old one's observation, a correction of that one day that leaves the
-    content's other dates alone. Only a content that loaded something (an entry or an
-    owner) corrects: a binary, empty or garbage re-fetch of the same day is recorded and
-    quarantined, but the page it would replace stays (nothing is lost to a failed fetch).
+    content's other dates alone. Only a content that loaded a profile (an entry, or a
+    header category or metric) corrects: a binary, empty or garbage re-fetch of the same
+    day (an error page, `Service Unavailable`) is recorded and quarantined, but the page it
+    would replace stays (nothing is lost to a failed fetch).
     """
     superseded = con.execute(
         """
@@ -249,7 +313,9 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
               exists (select 1 from staging.entries as e where e.file_sha256 = n.file_sha256)
               or exists (
                   select 1 from staging.pages as p
-                  where p.file_sha256 = n.file_sha256 and p.researcher_id is not null
+                  where p.file_sha256 = n.file_sha256
+                    and coalesce(p.primary_category, p.h_index::varchar, p.paper_count::varchar,
+                                 p.citations::varchar, p.novelty_pct::varchar, p.ai_score::varchar) is not null
               )
           )
         """

@@ -542,7 +542,8 @@ def test_a_text_that_comes_back_later_keeps_its_earliest_date(tmp_path):
     assert [d.isoformat() for d in dates] == ["2026-01-10", "2026-06-01", "2026-12-20"]
 
 
-@pytest.mark.parametrize("refetch", ["Jane Doe\n\x00\x01garbage", "", "\n\n", "<html><body>503</body></html>\n"])
+@pytest.mark.parametrize("refetch", ["Jane Doe\n\x00\x01garbage", "", "\n\n", "<html><body>503</body></html>\n",
+                                     "Service Unavailable\n\nThe server is temporarily unable to service your request.\n"])
 def test_a_failed_refetch_of_the_same_day_does_not_replace_the_page(tmp_path, refetch):
     """A binary, empty, blank or garbage file written over a good page on the same date is
     recorded and quarantined, but is no correction: the day keeps its page (it used to lose
@@ -573,3 +574,90 @@ def test_copies_dated_by_modification_time_parse_with_the_earliest_date_across_b
     assert query(warehouse, "select count(*) from staging.pages").item() == 1
     dates = query(warehouse, "select as_of from core.profile_snapshots order by as_of")["as_of"].to_list()
     assert [d.isoformat() for d in dates] == ["2026-01-10", "2026-12-20"]
+
+
+
+def _run_offers(warehouse: Path, folder: Path, offers: list[tuple[str, str, str]]) -> None:
+    """Write each (file name, text, date) into `folder` (other files stay) and run that file."""
+    import datetime as dt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text, day in offers:
+        (folder / name).write_text(text, encoding="utf-8")
+        profile_etl_flow(paths=[str(folder / name)], warehouse=str(warehouse), as_of=dt.date.fromisoformat(day))
+
+
+_OTHER = "Bob Roe\nCV\nh-index 5\nCVJan 5, 2025\nRobust Gadget Detection\nBob Roe, Ann Lee\nWe detect.\n"
+
+
+def test_a_correction_that_removes_the_earliest_offer_redates_the_text(tmp_path):
+    """X at a.txt on 12-15, X at b.txt on 03-01 (parsed again with 03-01), then b.txt
+    corrected to another page on 03-01: X is now offered only on 12-15, and its tables are
+    those of the same offers in the other order (X stayed parsed with 03-01 before)."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    _run_offers(first / "w.duckdb", first / "d", [
+        ("a.txt", _YEARLESS, "2026-12-15"), ("b.txt", _YEARLESS, "2026-03-01"), ("b.txt", _OTHER, "2026-03-01")])
+    _run_offers(second / "w.duckdb", second / "d", [
+        ("b.txt", _YEARLESS, "2026-03-01"), ("b.txt", _OTHER, "2026-03-01"), ("a.txt", _YEARLESS, "2026-12-15")])
+    import datetime as dt
+
+    for warehouse in (first / "w.duckdb", second / "w.duckdb"):
+        assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2026, 12, 5)
+        assert query(warehouse, "select as_of from meta.source_files where path like '%a.txt'").item() == dt.date(2026, 12, 15)
+    for table in (t for t in CONTRACT if t.startswith("core.")):
+        columns = query(first / "w.duckdb", f"select * from {table} limit 0").columns
+        sql = f"select * exclude (source_path) from {table}" if "source_path" in columns else f"select * from {table}"
+        assert query(first / "w.duckdb", sql).sort(pl.all()).equals(query(second / "w.duckdb", sql).sort(pl.all())), table
+
+
+def test_every_path_of_a_text_records_the_date_it_was_parsed_with(tmp_path):
+    """X at a.txt on 12-15, then at b.txt on 03-01: both rows of meta.source_files say
+    03-01 (a.txt kept 12-15, though the text was parsed again with 03-01)."""
+    import datetime as dt
+
+    warehouse = tmp_path / "w.duckdb"
+    _run_offers(warehouse, tmp_path / "d", [("a.txt", _YEARLESS, "2026-12-15"), ("b.txt", _YEARLESS, "2026-03-01")])
+    assert query(warehouse, "select distinct as_of from meta.source_files").rows() == [(dt.date(2026, 3, 1),)]
+    assert query(warehouse, "select distinct as_of from staging.pages").rows() == [(dt.date(2026, 3, 1),)]
+
+
+def test_run_counts_do_not_depend_on_the_batch_size(tmp_path):
+    """Identical copies dated by modification time, the later one in the first batch: the
+    text is parsed again with the earlier date, but counted once (batch size 1 counted its
+    entries and quarantined records twice)."""
+    import datetime as dt
+    import os
+
+    summaries = []
+    for batch_size in (1, 100):
+        folder = tmp_path / f"in{batch_size}"
+        folder.mkdir()
+        for name, day in (("a.txt", dt.datetime(2026, 12, 15, 12)), ("b.txt", dt.datetime(2026, 3, 1, 12))):
+            (folder / name).write_text(_YEARLESS + "LGFeb 30, 2024\nBad Date\nKim Ray\nC.\n", encoding="utf-8")
+            os.utime(folder / name, (day.timestamp(), day.timestamp()))
+        warehouse = folder / "w.duckdb"
+        summary = profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), batch_size=batch_size)
+        n_quarantined = query(warehouse, "select count(*) from quarantine.records").item()
+        summaries.append({k: summary[k] for k in ("n_files_loaded", "n_entries_loaded", "n_records_quarantined")})
+        assert summary["n_records_quarantined"] == n_quarantined == 1
+        assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
+    assert summaries[0] == summaries[1]
+
+
+def test_the_researcher_comes_from_the_snapshot_page_even_when_its_name_is_inferred(tmp_path):
+    """A named page listing one paper and a page without a name listing two, same date: the
+    snapshot takes the second, and so do core.researchers' category and lineage; the name
+    is still the header's."""
+    import datetime as dt
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "p1.txt").write_text("Jane Doe\nLG\nh-index 10\nLGMar 3, 2024\nWidgets\nJane Doe, Ravi Kumar\nA.\n", encoding="utf-8")
+    (folder / "p2.txt").write_text(
+        "CV\nh-index 99\nCVMar 3, 2024\nGadgets\nJane Doe, Tom Smith\nB.\nCVJan 9, 2023\nSparse\nJane Doe, Lin Wu\nC.\n",
+        encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 6, 1))
+    row = query(warehouse, "select r.name, r.name_inferred, l.primary_category, l.h_index, r.source_path"
+                           " from core.researchers r join analytics.researcher_latest l using (researcher_id)").row(0)
+    assert row[:4] == ("Jane Doe", False, "CV", 99) and row[4].endswith("p2.txt")

@@ -318,3 +318,12 @@ def test_a_header_name_with_a_suffix_after_a_comma_is_the_author_spelling():
     assert batch.pages.select("name", "name_inferred").row(0) == ("John Smith Jr.", False)
     assert batch.entry_authors.sort("position", nulls_last=True).select("name", "position").rows() == [
         ("John Smith Jr.", 1), ("Li Wei", 2)]  # the owner is found in the list: no extra row
+
+
+def test_a_name_with_nothing_after_it_is_no_profile():
+    """An error page whose first line looks like a name made a researcher of it."""
+    batch = process_pages(make_docs(["Service Unavailable\n\nThe server is temporarily unable to service your request.\n",
+                                     "Jane Doe\nLG\n"]))
+    assert batch.pages.sort("doc_id")["name"].to_list() == [None, "Jane Doe"]
+    reasons = batch.quarantine.filter(pl.col("doc_id") == 0).sort("line_no")["reason"].to_list()
+    assert reasons[0].startswith("a name with no profile after it")
