@@ -306,8 +306,7 @@ def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, fr
     status = frames["files"]["status"]
     counts["n_files_loaded"] += int((status == "loaded").sum())
     counts["n_files_skipped"] += int((status == "skipped").sum())
-    counts["n_files_failed"] += int((status == "failed").sum()) + read.failures.filter(
-        pl.col("file_sha256").is_null()).height
+    counts["n_files_failed"] += int((status == "failed").sum())  # unreadable files included
     counts["n_records_quarantined"] += frames["quarantine"].height
     if batch is not None:
         counts["n_pages"] += batch.pages.height

@@ -153,6 +153,12 @@ def _count_lines(data: bytes) -> int:
     return (body[:-1] if body.endswith(b"\n") else body).count(b"\n") + 1
 
 
+def _unreadable(name: str, as_of: dt.date | None, reason: str) -> dict:
+    """The meta.source_files row of a file that could not be read: no content, no lines."""
+    return {"file_sha256": None, "path": name, "size_bytes": None, "modified_ns": None, "changed_ns": None,
+            "as_of": as_of, "status": "failed", "reason": reason, **dict.fromkeys(ACCOUNTING, 0)}
+
+
 def read_files(
     paths: list[Path],
     *,
@@ -186,8 +192,10 @@ def read_files(
             stat = path.stat()  # before reading: a file changed while read gets a new mtime
             page_as_of = as_of or _modified_date(stat)
             if page_as_of is None:
+                reason = "file modification time is no calendar date (give --as-of)"
                 failures.append({"source_path": name, "file_sha256": None, "line_no": None, "n_lines": 0,
-                                 "reason": "file modification time is no calendar date (give --as-of)"})
+                                 "reason": reason})
+                files.append(_unreadable(name, None, reason))
                 continue
             known = unchanged.get(name)
             if known is not None and known[:3] == _signature(stat) and not page_as_of < parse_dates.get(known[3], page_as_of):
@@ -200,8 +208,10 @@ def read_files(
                 raise OSError(f"not a regular file ({_kind(stat.st_mode)})")
             data = _read_bytes(path)
         except OSError as error:
+            reason = f"cannot read file: {error.strerror or error}"
             failures.append({"source_path": name, "file_sha256": None, "line_no": None,
-                             "reason": f"cannot read file: {error.strerror or error}", "n_lines": 0})
+                             "reason": reason, "n_lines": 0})
+            files.append(_unreadable(name, as_of, reason))
             continue
         sha = hashlib.sha256(data).hexdigest()
         row = {"file_sha256": sha, "path": name, "size_bytes": len(data), "modified_ns": stat.st_mtime_ns,

@@ -231,7 +231,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             select count(*) from _files as n
             where not exists (
                 select 1 from meta.source_files as f
-                where f.path = n.path and f.file_sha256 = n.file_sha256 and f.is_current
+                where f.path = n.path and f.file_sha256 is not distinct from n.file_sha256 and f.is_current
             )
             """
         ).fetchone()[0]
@@ -239,7 +239,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             """
             update meta.source_files as f set is_current = false
             from _files as n
-            where f.path = n.path and f.file_sha256 <> n.file_sha256 and f.is_current
+            where f.path = n.path and f.file_sha256 is distinct from n.file_sha256 and f.is_current
             """
         )
         con.execute(
@@ -258,7 +258,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             """
             create or replace temp table _first_seen as
             select f.path, f.file_sha256, f.first_seen_at, f.as_of as first_as_of
-            from meta.source_files as f inner join _files as n using (path, file_sha256)
+            from meta.source_files as f inner join _files as n
+                on f.path = n.path and f.file_sha256 is not distinct from n.file_sha256
             where n.status <> 'skipped'
             """
         )
@@ -266,7 +267,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
             """
             delete from meta.source_files as f
             using _files as n
-            where f.path = n.path and f.file_sha256 = n.file_sha256 and n.status <> 'skipped'
+            where f.path = n.path and f.file_sha256 is not distinct from n.file_sha256 and n.status <> 'skipped'
             """
         )
         con.execute(
@@ -276,7 +277,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
                 coalesce(s.first_seen_at, n.first_seen_at) as first_seen_at,
                 coalesce(n.parsed_as_of, least(n.as_of, s.first_as_of)) as as_of
             )
-            from _files as n left join _first_seen as s using (path, file_sha256)
+            from _files as n left join _first_seen as s
+                on s.path = n.path and s.file_sha256 is not distinct from n.file_sha256
             where n.status <> 'skipped'
                or not exists (
                    select 1 from meta.source_files as f

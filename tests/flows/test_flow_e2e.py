@@ -661,3 +661,34 @@ def test_the_researcher_comes_from_the_snapshot_page_even_when_its_name_is_infer
     row = query(warehouse, "select r.name, r.name_inferred, l.primary_category, l.h_index, r.source_path"
                            " from core.researchers r join analytics.researcher_latest l using (researcher_id)").row(0)
     assert row[:4] == ("Jane Doe", False, "CV", 99) and row[4].endswith("p2.txt")
+
+
+def test_files_that_cannot_be_read_are_in_meta_source_files(tmp_path):
+    """`meta.source_files` holds every file offered, loaded or not: a named pipe and a link
+    to nothing are `failed` rows without a content hash (they were only in quarantine).
+    Offered again, they stay one row each; once readable, the path's new content is current."""
+    import datetime as dt
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(_X, encoding="utf-8")
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    os.mkfifo(folder / "pipe.txt")
+    warehouse = tmp_path / "w.duckdb"
+    sql = ("select regexp_extract(path, '[^/]+$') name, file_sha256 is null no_hash, status, reason, is_current"
+           " from meta.source_files order by name, is_current")
+    for _ in range(2):
+        summary = profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 1))
+        assert query(warehouse, sql).rows() == [
+            ("gone.txt", True, "failed", "cannot read file: No such file or directory", True),
+            ("good.txt", False, "loaded", None, True),
+            ("pipe.txt", True, "failed", "cannot read file: not a regular file (a named pipe)", True),
+        ]
+    assert summary["n_files_failed"] == 2
+    assert query(warehouse, "select count(*) from analytics.line_accounting where not is_balanced").item() == 0
+    (folder / "gone.txt").unlink()
+    (folder / "gone.txt").write_text(_Z, encoding="utf-8")
+    profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 2))
+    rows = query(warehouse, sql).filter(pl.col("name") == "gone.txt").select("no_hash", "status", "is_current").rows()
+    assert rows == [(True, "failed", False), (False, "loaded", True)]

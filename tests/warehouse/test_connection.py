@@ -20,7 +20,7 @@ def test_migrations_apply_once(tmp_path):
         assert apply_migrations(con) == []  # already applied on open
         versions = [r[0] for r in con.execute("select version from meta.schema_migrations order by version").fetchall()]
     assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql", "0003_observations.sql",
-                        "0004_documents_undecodable.sql"]
+                        "0004_documents_undecodable.sql", "0005_source_files_unreadable.sql"]
 
 
 def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
@@ -44,6 +44,11 @@ def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
             ("p.txt", None, None), ("q.txt", None, None)]
         observations = con.execute("select file_sha256, path, as_of::varchar, first_run_id from meta.observations").fetchall()
         assert observations == [("a", "p.txt", "2026-01-02", "r1")]
+        # 0005: the rebuilt table keeps every row, and takes a file that could not be read.
+        assert con.execute("select file_sha256, status, first_seen_at is not null from meta.source_files order by path").fetchall() == [
+            ("a", "loaded", True), ("b", "failed", True)]
+        con.execute("insert into meta.source_files (path, first_seen_at, last_run_id, status, is_current) "
+                    "values ('r.txt', now(), 'r2', 'failed', true)")
 
 
 def test_writer_waits_then_gives_up_with_a_clear_message(tmp_path):
