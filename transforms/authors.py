@@ -34,9 +34,14 @@ def explode_authors(entries: pl.DataFrame, key: list[str]) -> pl.DataFrame:
         entries.lazy()
         .select(
             *key,
-            pl.col("authors_text")
+            pl.coalesce(
+                # Only lists that mention a suffix are rewritten: the pattern starts at every comma.
+                pl.when(pl.col("authors_text").str.contains_any(["Jr", "Sr", "II", "IV"]))
+                .then(pl.col("authors_text"))
+                .str.replace_all(patterns.NAME_SUFFIX_AFTER_COMMA, " $1$2"),
+                pl.col("authors_text"),
+            )
             .str.replace(patterns.ET_AL_SUFFIX, "")
-            .str.replace_all(patterns.NAME_SUFFIX_AFTER_COMMA, " $1$2")
             .str.split(",")
             .list.eval(nfc(pl.element()))
             .list.eval(pl.element().filter(pl.element() != ""))

@@ -75,8 +75,10 @@ def _split_compact(entries: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
 
 
 def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
-    """Undo a split inside a later author (see `patterns.COMPACT_REJOIN`)."""
-    parts = pl.col("compact_title").str.extract_groups(patterns.COMPACT_REJOIN)
+    """Undo a split inside a later author (see `patterns.COMPACT_REJOIN`). The pattern is
+    costly, so it runs only on titles that end in a name prefix (null elsewhere)."""
+    ends_in_prefix = pl.col("compact_title").str.contains(patterns.ENDS_IN_INNER_CAPITAL_PREFIX)
+    parts = pl.when(ends_in_prefix).then(pl.col("compact_title")).str.extract_groups(patterns.COMPACT_REJOIN)
     joined = parts.struct.field("authors") + pl.col("compact_authors")
     ok = parts.struct.field("title").is_not_null() & joined.str.contains(patterns.AUTHOR_LINE).fill_null(False)
     return split.with_columns(
@@ -153,7 +155,10 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     # An author list as the abstract with the entry's lines going on after it: a line was
     # shifted in (an abstract such as `Paris, London, Berlin` or `PhD Thesis, Stanford
     # University` as an entry's last line is text).
-    abstract_is_list = is_surely_author_list(abstract) & (pl.col("n_after") > pl.col("expected"))
+    # (Tested only where lines follow: the patterns would otherwise scan every abstract.)
+    abstract_is_list = is_surely_author_list(
+        pl.when(pl.col("n_after") > pl.col("expected")).then(abstract)
+    ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
     reason = (
         pl.when(pl.col("category").is_null())

@@ -44,7 +44,7 @@ def name_key(expr: pl.Expr) -> pl.Expr:
     `Pin‐Yu` is `Pin-Yu`): the site writes the same name both ways. A quoted nickname is
     left out (`Xiang 'Anthony' Chen` is `xiang chen`): the same person is listed with it
     on one paper and without it on the next."""
-    plain = fold_case(expr).str.replace_all("[’‘ʼ]", "'").str.replace_all("[‐‑]", "-")
+    plain = fold_case(expr).str.replace_many(["’", "‘", "ʼ", "‐", "‑"], ["'", "'", "'", "-", "-"])
     spaced = plain.str.replace_all(patterns.WHITESPACE, " ")
     return spaced.str.replace_all(patterns.QUOTED_NICKNAME, " ").str.replace_all("  +", " ").str.strip_chars()
 

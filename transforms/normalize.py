@@ -12,7 +12,7 @@ import polars as pl
 
 from .authors import explode_authors, is_truncated
 from .keys import name_key, title_key, with_stable_id
-from .latex import plain_text
+from .latex import with_plain_text
 from .owner import infer_owners
 from .parse import DAMAGED_HEADER_REASONS, ParsedPages
 from .urls import code_url, extract_urls
@@ -48,10 +48,9 @@ def _papers(entries: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         urls=extract_urls(pl.col("abstract")),
     ).with_columns(
         code_url=code_url(pl.col("urls"), pl.col("has_code")),
-        abstract_plain=plain_text(pl.col("abstract")),
         authors_truncated=is_truncated(pl.col("authors_text")),
         first_line=pl.col("line_no").min().over("doc_id", "paper_id"),
-    )
+    ).pipe(with_plain_text, "abstract", "abstract_plain")
     duplicate = pl.col("line_no") != pl.col("first_line")
     rejected = loaded.filter(duplicate).select(
         "doc_id",

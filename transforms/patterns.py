@@ -153,6 +153,7 @@ COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AU
 # the authors (kept only if the joined list is well formed; repeated for a second such
 # author).
 _INNER_CAPITAL_PREFIX = r"(?:Mc|Mac|De|Del|Dela|Della|Di|Da|Du|Le|La|Van|Von|Fitz)"
+ENDS_IN_INNER_CAPITAL_PREFIX = rf"{_INNER_CAPITAL_PREFIX}$"
 COMPACT_REJOIN = (
     rf"^(?P<title>.*(?:{_TITLE_END}|\p{{Lu}}))"
     rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?{_INNER_CAPITAL_PREFIX})$"

@@ -1,22 +1,24 @@
 import polars as pl
 
-from profile_etl.transforms.latex import plain_text
+from profile_etl.transforms.latex import with_plain_text
+
+
+def _plain(raw: str) -> str:
+    return with_plain_text(pl.DataFrame({"a": [raw]}), "a", "p")["p"].item()
 
 
 def test_common_markup_is_rendered_as_text():
     raw = r"We get \(>90\%\) accuracy, \ie a \textbf{large} gain over ``prior'' work \url{https://x.org}."
-    out = pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
+    out = _plain(raw)
     assert out == "We get >90% accuracy, i.e. a large gain over \u201cprior\u201d work https://x.org."
 
 
 def test_a_tilde_is_a_space_except_in_a_url_path():
     raw = r"See Fig.~3 and https://x.org/~user/code.~\cite{a}"
-    out = pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
+    out = _plain(raw)
     assert out == r"See Fig. 3 and https://x.org/~user/code. \cite{a}"
 
 
-def _plain(raw: str) -> str:
-    return pl.DataFrame({"a": [raw]}).select(plain_text(pl.col("a"))).item()
 
 
 def test_a_free_standing_tilde_is_text():
@@ -36,3 +38,8 @@ def test_nested_markup_is_unwrapped():
 def test_ties_before_brackets_and_after_digits_and_chained_ties_are_spaces():
     raw = r"Eq.~(3), Ref.~[12], 4~GPUs, i.e.~a~priori, a~b~c~d, \textbf{\emph{\texttt{Deep}}}"
     assert _plain(raw) == "Eq. (3), Ref. [12], 4 GPUs, i.e. a priori, a b c d, Deep"
+
+
+def test_only_rows_with_a_trigger_change_and_nulls_stay_null():
+    frame = pl.DataFrame({"a": ["plain text, nothing to do", None, r"\ie x~y", "tab\there"]})
+    assert with_plain_text(frame, "a", "p")["p"].to_list() == ["plain text, nothing to do", None, "i.e. x y", "tab here"]
