@@ -276,23 +276,30 @@ def run_pipeline(
     return summary
 
 
+def _parse_stored(stored: pl.DataFrame, batch_size: int, run_id: str) -> Iterator[tuple[pl.DataFrame, ReadResult, PageBatch | None, dict]]:
+    """Parse stored page texts (`load.stored_documents` rows) batch by batch: each batch's
+    rows, what it was read as, its parse and its staging frames."""
+    for start in range(0, stored.height, batch_size):
+        chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
+            pl.col("doc_id").cast(pl.Int64)
+        )
+        read = ReadResult(
+            docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
+            files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
+                               status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
+                               **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
+            failures=pl.DataFrame(schema=FAILURE_SCHEMA),
+        )
+        batch = parse_batch(read)
+        yield chunk, read, batch, _staging_frames(run_id, read, batch)
+
+
 def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int) -> int:
     """Parse again, from their stored texts, the contents whose earliest offered date is
     not the one they were parsed with (`load.contents_to_redate`); returns how many. The
     run's counts are those of the files it read: a re-dated text adds none."""
     redate = load.contents_to_redate(con)
-    for start in range(0, redate.height, batch_size):
-        chunk = redate.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
-            pl.col("doc_id").cast(pl.Int64)
-        )
-        read = ReadResult(
-            docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
-            files=chunk.select("file_sha256", path="source_path", size_bytes=pl.lit(None, pl.Int64), as_of="as_of",
-                               status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
-                               **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
-            failures=pl.DataFrame(schema=FAILURE_SCHEMA),
-        )
-        frames = _staging_frames(run_id, read, parse_batch(read))
+    for chunk, _read, _batch, frames in _parse_stored(redate, batch_size, run_id):
         with load.transaction(con):
             load.clear_contents(con, chunk["file_sha256"])
             load.restage(con, frames)
@@ -346,19 +353,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
         stored = load.stored_documents(con)
         with load.transaction(con):
             load.clear_parsed(con)
-        for start in range(0, stored.height, batch_size):
-            chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
-                pl.col("doc_id").cast(pl.Int64)
-            )
-            read = ReadResult(
-                docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
-                files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
-                                   status=pl.lit("loaded"), reason=pl.lit(None, pl.String),
-                                   **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
-                failures=pl.DataFrame(schema=FAILURE_SCHEMA),
-            )
-            batch = parse_batch(read)
-            frames = _staging_frames(run_id, read, batch)
+        for _chunk, read, batch, frames in _parse_stored(stored, batch_size, run_id):
             with load.transaction(con):
                 load.restage(con, frames)
             _count(counts, read, batch, frames)

@@ -127,7 +127,7 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         with earliest as (
             select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
         )
-        select p.file_sha256, p.source_path, e.as_of
+        select p.file_sha256, p.source_path, e.as_of, null::bigint as size_bytes
         from staging.pages as p inner join earliest as e using (file_sha256)
         where p.as_of <> e.as_of
         order by p.source_path
