@@ -267,7 +267,7 @@ def run_pipeline(
             logger.info("batch %d/%d loaded: %d files", done, len(batches), len(batches[done - 1]))
             if progress:
                 progress(done, len(batches))
-        changes += _redate(con, run_id, batch_size)
+        changes += _redate(con, run_id, batch_size, counts)
         changed = changes > 0 or full_refresh or load.migrated_since_last_run(con)
         totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changed)
         top_reasons = load.top_quarantine_reasons(con, run_id)
@@ -294,15 +294,20 @@ def _parse_stored(stored: pl.DataFrame, batch_size: int, run_id: str) -> Iterato
         yield chunk, read, batch, _staging_frames(run_id, read, batch)
 
 
-def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int) -> int:
+def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int, counts: dict[str, int]) -> int:
     """Parse again, from their stored texts, the contents whose earliest offered date is
-    not the one they were parsed with (`load.contents_to_redate`); returns how many. The
-    run's counts are those of the files it read: a re-dated text adds none."""
+    not the one they were parsed with (`load.contents_to_redate`); returns how many. A
+    re-dated text counts as parsed by this run (its pages, entries and quarantined
+    records, which carry this run's id), and what this run had counted of it before is
+    taken back, so the counts do not depend on the batch size."""
     redate = load.contents_to_redate(con)
-    for chunk, _read, _batch, frames in _parse_stored(redate, batch_size, run_id):
+    for chunk, _read, batch, frames in _parse_stored(redate, batch_size, run_id):
         with load.transaction(con):
+            for name, value in load.parsed_counts(con, chunk["file_sha256"], run_id).items():
+                counts[name] -= value
             load.clear_contents(con, chunk["file_sha256"])
             load.restage(con, frames)
+        _count_parsed(counts, batch, frames)
     with load.transaction(con):
         load.sync_parse_dates(con)
     return redate.height
@@ -314,11 +319,16 @@ def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, fr
     counts["n_files_loaded"] += int((status == "loaded").sum())
     counts["n_files_skipped"] += int((status == "skipped").sum())
     counts["n_files_failed"] += int((status == "failed").sum())  # unreadable files included
-    counts["n_records_quarantined"] += frames["quarantine"].height
+    _count_parsed(counts, batch, frames)
+
+
+def _count_parsed(counts: dict[str, int], batch: PageBatch | None, frames: dict, sign: int = 1) -> None:
+    """Add (or, with `sign` -1, take back) what a batch's parse staged to the run's counts."""
+    counts["n_records_quarantined"] += sign * frames["quarantine"].height
     if batch is not None:
-        counts["n_pages"] += batch.pages.height
-        counts["n_entries_loaded"] += batch.entries.height
-        counts["n_pages_without_owner"] += batch.pages.filter(
+        counts["n_pages"] += sign * batch.pages.height
+        counts["n_entries_loaded"] += sign * batch.entries.height
+        counts["n_pages_without_owner"] += sign * batch.pages.filter(
             pl.col("researcher_id").is_null() & (pl.col("listed_papers") > 0)).height
 
 
@@ -357,6 +367,8 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
             with load.transaction(con):
                 load.restage(con, frames)
             _count(counts, read, batch, frames)
+        with load.transaction(con):
+            load.sync_parse_dates(con)
         counts["n_files_offered"] = stored.height
         totals = load.finish_run(con, run_id, load.RunCounts(**counts))
     return {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}

@@ -144,9 +144,11 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .pipe(nfc_where_needed, "abstract")
     )
     # A name and nothing else (`Service Unavailable`, then a sentence) is no profile: it
-    # makes no researcher, and its line is quarantined like the page's other lines.
+    # makes no researcher, and its line is quarantined like the page's other lines. A
+    # category or metric line (readable or not), an entry, or an entry that lost its meta
+    # line is a profile.
     profiled = pl.concat([
-        header_lines.filter(pl.col("reason").is_null() & (pl.col("field") != "name")).select("doc_id"),
+        header_lines.filter(~pl.col("field").is_in(["name", "unknown"])).select("doc_id"),
         entries.select("doc_id"),
     ])["doc_id"].implode()
     header_lines = header_lines.with_columns(

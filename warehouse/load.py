@@ -127,8 +127,14 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         with earliest as (
             select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
         )
-        select p.file_sha256, p.source_path, e.as_of, null::bigint as size_bytes
-        from staging.pages as p inner join earliest as e using (file_sha256)
+        , current_paths as (  -- lineage: the first path holding it now (as rebuild_core sets it)
+            select file_sha256, min(path) as path from meta.source_files
+            where is_current and file_sha256 is not null group by file_sha256
+        )
+        select p.file_sha256, coalesce(c.path, p.source_path) as source_path, e.as_of, null::bigint as size_bytes
+        from staging.pages as p
+        inner join earliest as e using (file_sha256)
+        left join current_paths as c using (file_sha256)
         where p.as_of <> e.as_of
         order by p.source_path
         """
@@ -146,6 +152,36 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         ).pl()
     finally:
         con.unregister("_redate")
+
+
+def parsed_counts(con: duckdb.DuckDBPyConnection, shas: pl.Series, run_id: str) -> dict[str, int]:
+    """What `run_id` staged of these contents (its counts' names): pages, entries, pages
+    without an owner, and the quarantine records it wrote for them."""
+    con.register("_shas", pl.DataFrame({"file_sha256": shas}).to_arrow())
+    try:
+        row = con.execute(
+            """
+            with mine as (  -- contents this run staged: their quarantine rows carry its id
+                select distinct file_sha256 from quarantine.records
+                where run_id = ? and file_sha256 in (select file_sha256 from _shas)
+                union
+                select file_sha256 from staging.pages as p
+                where file_sha256 in (select file_sha256 from _shas)
+                  and exists (select 1 from meta.source_files as f
+                              where f.file_sha256 = p.file_sha256 and f.last_run_id = ? and f.status = 'loaded')
+            )
+            select
+                (select count(*) from staging.pages where file_sha256 in (select file_sha256 from mine)),
+                (select count(*) from staging.entries where file_sha256 in (select file_sha256 from mine)),
+                (select count(*) from staging.pages where file_sha256 in (select file_sha256 from mine)
+                    and researcher_id is null and listed_papers > 0),
+                (select count(*) from quarantine.records where run_id = ? and file_sha256 in (select file_sha256 from mine))
+            """,
+            [run_id, run_id, run_id],
+        ).fetchall()[0]
+    finally:
+        con.unregister("_shas")
+    return dict(zip(("n_pages", "n_entries_loaded", "n_pages_without_owner", "n_records_quarantined"), row))
 
 
 def clear_contents(con: duckdb.DuckDBPyConnection, shas: pl.Series) -> None:
@@ -305,23 +341,30 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
     day (an error page, `Service Unavailable`) is recorded and quarantined, but the page it
     would replace stays (nothing is lost to a failed fetch).
     """
+    con.execute(
+        """
+        create or replace temp table _correcting as
+        select distinct n.file_sha256 from _files as n
+        where exists (select 1 from staging.entries as e where e.file_sha256 = n.file_sha256)
+           or exists (
+               select 1 from staging.pages as p
+               where p.file_sha256 = n.file_sha256
+                 and coalesce(p.primary_category, p.h_index::varchar, p.paper_count::varchar,
+                              p.citations::varchar, p.novelty_pct::varchar, p.ai_score::varchar) is not null
+           )
+        """
+    )
     superseded = con.execute(
         """
         delete from meta.observations as o
         using _files as n
         where n.file_sha256 is not null and n.as_of is not null
           and o.path = n.path and o.as_of = n.as_of and o.file_sha256 <> n.file_sha256
-          and (
-              exists (select 1 from staging.entries as e where e.file_sha256 = n.file_sha256)
-              or exists (
-                  select 1 from staging.pages as p
-                  where p.file_sha256 = n.file_sha256
-                    and coalesce(p.primary_category, p.h_index::varchar, p.paper_count::varchar,
-                                 p.citations::varchar, p.novelty_pct::varchar, p.ai_score::varchar) is not null
-              )
-          )
+          and n.file_sha256 in (select file_sha256 from _correcting)
         """
     ).fetchone()[0]
+    # A content without a profile is no observation of a (path, date) that already has one:
+    # the day keeps its page (in the snapshot too, where more listed papers would win).
     added = con.execute(
         """
         insert into meta.observations
@@ -332,8 +375,13 @@ def _record_observations(con: duckdb.DuckDBPyConnection) -> int:
               select 1 from meta.observations as o
               where o.file_sha256 = n.file_sha256 and o.path = n.path and o.as_of = n.as_of
           )
+          and (
+              n.file_sha256 in (select file_sha256 from _correcting)
+              or not exists (select 1 from meta.observations as o where o.path = n.path and o.as_of = n.as_of)
+          )
         """
     ).fetchone()[0]
+    con.execute("drop table _correcting")
     return superseded + added
 
 
@@ -390,16 +438,22 @@ def migrated_since_last_run(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The text of every staged page with the as_of and path it was loaded with."""
+    """The text of every staged page with the path it was loaded with and the date to parse
+    it with: the earliest a path offers it under (the one it was parsed with, if none)."""
     return con.sql(
         """
         with sizes as (
             select file_sha256, max(size_bytes) as size_bytes from meta.source_files group by file_sha256
+        ),
+        earliest as (  -- a text is parsed with the earliest date a path offers it under
+            select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
         )
-        select p.file_sha256, p.source_path, p.as_of, s.size_bytes, d.content as text, d.undecodable,
+        select p.file_sha256, p.source_path, coalesce(e.as_of, p.as_of) as as_of, s.size_bytes,
+               d.content as text, d.undecodable,
         from staging.pages as p
         inner join raw.documents as d using (file_sha256)
         left join sizes as s using (file_sha256)
+        left join earliest as e using (file_sha256)
         order by p.source_path
         """
     ).pl()

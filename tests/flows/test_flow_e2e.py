@@ -543,7 +543,11 @@ def test_a_text_that_comes_back_later_keeps_its_earliest_date(tmp_path):
 
 
 @pytest.mark.parametrize("refetch", ["Jane Doe\n\x00\x01garbage", "", "\n\n", "<html><body>503</body></html>\n",
-                                     "Service Unavailable\n\nThe server is temporarily unable to service your request.\n"])
+                                     "Service Unavailable\n\nThe server is temporarily unable to service your request.\n",
+                                     # a name and entries that are all quarantined: no profile,
+                                     # though it lists more papers than the day's page
+                                     "Jane Doe\nQQOct 1, 2023\nT1\nJane Doe, Li Wei\nA.\nQQOct 2, 2023\nT2\nJane Doe, Li Wei\nB.\n"
+                                     "QQOct 3, 2023\nT3\nJane Doe, Li Wei\nC.\n"])
 def test_a_failed_refetch_of_the_same_day_does_not_replace_the_page(tmp_path, refetch):
     """A binary, empty, blank or garbage file written over a good page on the same date is
     recorded and quarantined, but is no correction: the day keeps its page (it used to lose
@@ -632,14 +636,16 @@ def test_run_counts_do_not_depend_on_the_batch_size(tmp_path):
     for batch_size in (1, 100):
         folder = tmp_path / f"in{batch_size}"
         folder.mkdir()
-        for name, day in (("a.txt", dt.datetime(2026, 12, 15, 12)), ("b.txt", dt.datetime(2026, 3, 1, 12))):
-            (folder / name).write_text(_YEARLESS + "LGFeb 30, 2024\nBad Date\nKim Ray\nC.\n", encoding="utf-8")
+        for name, day in (("a.txt", dt.datetime(2026, 12, 15, 12)), ("b.txt", dt.datetime(2025, 12, 31, 12))):
+            # `Jan 5, 2026` loads under the later date and is quarantined under the earlier one.
+            (folder / name).write_text(_YEARLESS + "LGJan 5, 2026\nNew Year\nKim Ray\nC.\n", encoding="utf-8")
             os.utime(folder / name, (day.timestamp(), day.timestamp()))
         warehouse = folder / "w.duckdb"
         summary = profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), batch_size=batch_size)
         n_quarantined = query(warehouse, "select count(*) from quarantine.records").item()
         summaries.append({k: summary[k] for k in ("n_files_loaded", "n_entries_loaded", "n_records_quarantined")})
         assert summary["n_records_quarantined"] == n_quarantined == 1
+        assert summary["n_entries_loaded"] == query(warehouse, "select count(*) from staging.entries").item() == 2
         assert query(warehouse, "select published_on from core.papers where title = 'Winter Paper'").item() == dt.date(2025, 12, 5)
     assert summaries[0] == summaries[1]
 
@@ -692,3 +698,34 @@ def test_files_that_cannot_be_read_are_in_meta_source_files(tmp_path):
     profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=dt.date(2026, 1, 2))
     rows = query(warehouse, sql).filter(pl.col("name") == "gone.txt").select("no_hash", "status", "is_current").rows()
     assert rows == [(True, "failed", False), (False, "loaded", True)]
+
+
+
+def test_a_redated_texts_quarantine_rows_name_the_path_that_holds_it(tmp_path):
+    """After the correction that re-dates X, X is held only by b.txt: its quarantine rows
+    name b.txt (they named a.txt, which holds the correcting page, in one order only)."""
+    warehouse = tmp_path / "w.duckdb"
+    text = _YEARLESS + "QQMar 3, 2024\nUnknown Code\nKim Ray\nC.\n"
+    _run_offers(warehouse, tmp_path / "d", [("b.txt", text, "2026-12-15"), ("a.txt", text, "2026-03-01"),
+                                            ("a.txt", _OTHER, "2026-03-01")])
+    rows = query(warehouse, "select regexp_extract(source_path, '[^/]+$') name, reason from quarantine.records").rows()
+    assert rows == [("b.txt", "unknown category code 'QQ'")]
+
+
+def test_rebuild_parses_with_the_earliest_offered_date(tmp_path):
+    """A warehouse whose text was parsed with a later date than its earliest offer (as one
+    built before re-dating could be): `rebuild` parses it with the earliest one."""
+    import datetime as dt
+
+    import duckdb
+
+    from profile_etl.flows.pipeline import rebuild_flow
+
+    warehouse = tmp_path / "w.duckdb"
+    _run_offers(warehouse, tmp_path / "d", [("a.txt", _YEARLESS, "2026-01-10")])
+    with duckdb.connect(str(warehouse)) as con:  # as an older version left it
+        con.execute("update staging.pages set as_of = DATE '2026-12-20'")
+        con.execute("update meta.source_files set as_of = DATE '2026-12-20'")
+    rebuild_flow(warehouse=str(warehouse))
+    assert query(warehouse, "select distinct as_of from staging.pages").item() == dt.date(2026, 1, 10)
+    assert query(warehouse, "select distinct as_of from meta.source_files").item() == dt.date(2026, 1, 10)

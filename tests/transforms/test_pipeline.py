@@ -327,3 +327,13 @@ def test_a_name_with_nothing_after_it_is_no_profile():
     assert batch.pages.sort("doc_id")["name"].to_list() == [None, "Jane Doe"]
     reasons = batch.quarantine.filter(pl.col("doc_id") == 0).sort("line_no")["reason"].to_list()
     assert reasons[0].startswith("a name with no profile after it")
+
+
+
+def test_a_name_above_an_entry_that_lost_its_meta_line_is_a_profile():
+    """The damaged entry is the page's only one: the name still makes the researcher (it
+    was quarantined as a name with no profile after it)."""
+    text = ("Jane Doe\n\nLGSep 21, 2O22Code\nRevisiting Graph Pretraining\n\nJane Doe, Ravi Kumar\n\n"
+            "We revisit graph pretraining.\n")
+    batch = process_pages(make_docs([text, "Jane Roe\nh-index\n"]))
+    assert batch.pages.sort("doc_id").select("name", "name_inferred").rows() == [("Jane Doe", False), ("Jane Roe", False)]
