@@ -305,7 +305,7 @@ def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int, counts
         with load.transaction(con):
             for name, value in load.parsed_counts(con, chunk["file_sha256"], run_id).items():
                 counts[name] -= value
-            load.clear_contents(con, chunk["file_sha256"])
+            load.clear_parsed(con, chunk["file_sha256"])
             load.restage(con, frames)
         _count_parsed(counts, batch, frames)
     with load.transaction(con):

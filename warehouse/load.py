@@ -102,19 +102,22 @@ def unchanged_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int,
     return {path: (size, modified, changed, sha) for path, size, modified, changed, sha in rows}
 
 
+# The date each staged content is parsed with: the earliest date a path offers it under
+# (`meta.observations`), else the one it was parsed with. Runs, re-dates and rebuilds all
+# read it from here.
+_PARSE_DATES = """
+    select p.file_sha256, coalesce(min(o.as_of), p.as_of) as as_of
+    from staging.pages as p left join meta.observations as o using (file_sha256)
+    group by p.file_sha256, p.as_of
+"""
+
+
 def staged_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
     """The date each staged content is to be parsed with: the earliest date a path offers
     it under (`meta.observations`), else the one it was parsed with. Offered under an
     earlier date it is parsed again with that one, and a full refresh parses it with this
     one, so its year-less dates keep their year (see `read_files`)."""
-    rows = con.execute(
-        """
-        select p.file_sha256, coalesce(min(o.as_of), p.as_of)
-        from staging.pages as p left join meta.observations as o using (file_sha256)
-        group by p.file_sha256, p.as_of
-        """
-    )
-    return dict(rows.fetchall())
+    return dict(con.execute(_PARSE_DATES).fetchall())
 
 
 def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -123,21 +126,19 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     later batch), with that date as `as_of`: re-parsed so the tables do not depend on the
     order the offers came in."""
     redate = con.sql(
-        """
-        with earliest as (
-            select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
-        )
-        , current_paths as (  -- lineage: the first path holding it now (as rebuild_core sets it)
+        f"""
+        with parse_dates as ({_PARSE_DATES}),
+        current_paths as (  -- lineage: the first path holding it now (as rebuild_core sets it)
             select file_sha256, min(path) as path from meta.source_files
             where is_current and file_sha256 is not null group by file_sha256
         )
-        select p.file_sha256, coalesce(c.path, p.source_path) as source_path, e.as_of, null::bigint as size_bytes
+        select p.file_sha256, coalesce(c.path, p.source_path) as source_path, d.as_of, null::bigint as size_bytes
         from staging.pages as p
-        inner join earliest as e using (file_sha256)
+        inner join parse_dates as d using (file_sha256)
         left join current_paths as c using (file_sha256)
-        where p.as_of <> e.as_of
+        where p.as_of <> d.as_of
         order by p.source_path
-        """
+        """  # a constant, not data
     ).pl()
     if redate.is_empty():  # the usual case: no text is read
         return redate.with_columns(text=pl.lit(None, pl.String), undecodable=pl.lit(None, pl.Boolean))
@@ -182,19 +183,6 @@ def parsed_counts(con: duckdb.DuckDBPyConnection, shas: pl.Series, run_id: str) 
     finally:
         con.unregister("_shas")
     return dict(zip(("n_pages", "n_entries_loaded", "n_pages_without_owner", "n_records_quarantined"), row))
-
-
-def clear_contents(con: duckdb.DuckDBPyConnection, shas: pl.Series) -> None:
-    """Remove the rows parsed from these contents (staging and parse-time quarantine)."""
-    con.register("_shas", pl.DataFrame({"file_sha256": shas}).to_arrow())
-    try:
-        for table in PARSED_TABLES:  # constants, not data
-            con.execute(f"delete from {table} where file_sha256 in (select file_sha256 from _shas)")
-        con.execute(
-            "delete from quarantine.records where stage <> 'read' and file_sha256 in (select file_sha256 from _shas)"
-        )
-    finally:
-        con.unregister("_shas")
 
 
 def sync_parse_dates(con: duckdb.DuckDBPyConnection) -> None:
@@ -441,29 +429,32 @@ def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The text of every staged page with the path it was loaded with and the date to parse
     it with: the earliest a path offers it under (the one it was parsed with, if none)."""
     return con.sql(
-        """
+        f"""
         with sizes as (
             select file_sha256, max(size_bytes) as size_bytes from meta.source_files group by file_sha256
         ),
-        earliest as (  -- a text is parsed with the earliest date a path offers it under
-            select file_sha256, min(as_of) as as_of from meta.observations group by file_sha256
-        )
-        select p.file_sha256, p.source_path, coalesce(e.as_of, p.as_of) as as_of, s.size_bytes,
-               d.content as text, d.undecodable,
+        parse_dates as ({_PARSE_DATES})
+        select p.file_sha256, p.source_path, e.as_of, s.size_bytes, d.content as text, d.undecodable,
         from staging.pages as p
         inner join raw.documents as d using (file_sha256)
+        inner join parse_dates as e using (file_sha256)
         left join sizes as s using (file_sha256)
-        left join earliest as e using (file_sha256)
         order by p.source_path
         """
     ).pl()
 
 
-def clear_parsed(con: duckdb.DuckDBPyConnection) -> None:
-    """Remove everything derived from page texts (staging and parse-time quarantine)."""
-    for table in PARSED_TABLES:
-        con.execute(f"delete from {table}")
-    con.execute("delete from quarantine.records where stage <> 'read'")
+def clear_parsed(con: duckdb.DuckDBPyConnection, shas: pl.Series | None = None) -> None:
+    """Remove what was derived from page texts (staging and parse-time quarantine): of
+    every text, or only of the contents in `shas`."""
+    con.register("_shas", pl.DataFrame({"file_sha256": shas if shas is not None else []}, schema={"file_sha256": pl.String}).to_arrow())
+    only = "" if shas is None else " and file_sha256 in (select file_sha256 from _shas)"
+    try:
+        for table in PARSED_TABLES:  # constants, not data
+            con.execute(f"delete from {table} where true{only}")
+        con.execute(f"delete from quarantine.records where stage <> 'read'{only}")
+    finally:
+        con.unregister("_shas")
 
 
 def restage(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
