@@ -337,14 +337,13 @@ def export(out_dir: Path, warehouse: Path | None) -> None:
     """Write every core table and analytics view to OUT_DIR as Parquet."""
     import duckdb
 
+    from .warehouse.connection import open_reader
     from .warehouse.errors import WarehouseError
     from .warehouse.export import export_parquet
 
     target = warehouse or get_settings().warehouse
-    if not target.is_file():
-        _fail(f"warehouse not found: {target} (run `profile-etl run` first)")
     try:
-        with duckdb.connect(str(target), read_only=True) as con:
+        with open_reader(target) as con:
             written = export_parquet(con, out_dir)
     except (duckdb.Error, OSError, WarehouseError) as error:
         _fail(str(error).splitlines()[0])

@@ -102,3 +102,48 @@ def test_export_of_a_warehouse_without_papers_still_writes_the_papers_folder(tmp
     frame = duckdb.sql(f"select * from read_parquet('{tmp_path}/out/core/papers/**/*.parquet')").pl()
     assert frame.height == 0
     assert {"paper_id", "title", "published_on", "published_year"} <= set(frame.columns)
+
+
+def test_a_failed_export_leaves_the_previous_export_whole(warehouse, tmp_path, monkeypatch):
+    """An export that fails part-way (a full disk, a killed process) used to leave some tables
+    of the new export beside others of the old one; now OUT_DIR keeps the previous export
+    file for file, and no half-written folder is left in it."""
+    from profile_etl.warehouse.connection import apply_migrations, apply_views
+
+    emptied = tmp_path / "empty.duckdb"  # a later state of the warehouse: every object differs
+    with duckdb.connect(str(emptied)) as con:
+        apply_migrations(con)
+        apply_views(con)
+    out = tmp_path / "out"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        export_parquet(con, out)
+    (out / "notes.txt").write_text("the user's own file")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    real_write = pl.DataFrame.write_parquet
+    calls = []
+
+    def failing_write(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    with duckdb.connect(str(emptied), read_only=True) as con, pytest.raises(OSError, match="No space"):
+        export_parquet(con, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_export_replaces_files_of_objects_that_no_longer_exist(warehouse, tmp_path):
+    out = tmp_path / "out"
+    (out / "core").mkdir(parents=True)
+    (out / "core" / "dropped_table.parquet").write_bytes(b"old")
+    (out / "notes.txt").write_text("the user's own file")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        written = export_parquet(con, out)
+    assert not (out / "core" / "dropped_table.parquet").exists()
+    assert (out / "notes.txt").read_text() == "the user's own file"
+    assert (out / "core" / "researchers.parquet").is_file() and "core.researchers" in written
