@@ -124,7 +124,8 @@ AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
 # The greedy `.*` makes the engine take the right-most split point whose remainder is a
 # well-formed author list starting with a full name; the title must end in a lower-case
 # letter (a combining mark, in decomposed text), a digit, or closing punctuation, in any
-# script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), or `+ # % *` (`C++`, `C#`, `90%`, `A*`).
+# script (`)`, `»`, `）`, `?`, `.`, `"`, `:`), `+ # % *` (`C++`, `C#`, `90%`, `A*`), a
+# symbol (`🚀`, `™`, `∞`, `€`) or a letter of a script without case (`…学习Jane Doe`).
 _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
 # A double quote ends a title (`Opening the "Black Box"`, `Beyond “AI”`) unless a space
 # stands before it (then it opens a nickname: `Xiang "Anthony" Chen`). A single quote or
@@ -132,7 +133,7 @@ _AUTHOR_LIST = rf"{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}"
 # title opened a quote before it (`What Makes a 'good' Prompt`, `Rethinking 'SOTA'`):
 # otherwise it is a name's elision (`ModelsO'Neil Jones` splits before `O'Neil`, and
 # `…, Marc'Aurelio Ranzato` or `N'Golo Kanté` are never cut).
-_TITLE_END = r"(?:[\p{Lowercase}\p{M}\p{N}\p{Pe}\p{Pf}\?!\.…:+#%*$--[’”]]|[^\s][\x22”]|s['’])"
+_TITLE_END = r"(?:[\p{Lowercase}\p{Lo}\p{M}\p{N}\p{Pe}\p{Pf}\p{So}\p{Sm}\p{Sc}\?!\.…:+#%*$--[’”]]|[^\s][\x22”]|s['’])"
 # The quoted part: an opening quote after a space or bracket that is no particle (`'t Hooft`,
 # `'s Gravesande`), words whose apostrophes stand before a lower-case letter (`'Don't
 # Panic'`, `'Children's Story'`; never an elision like `O'Neil`), and its closing quote.

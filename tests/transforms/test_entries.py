@@ -370,3 +370,20 @@ def test_a_one_word_caseless_author_line_keeps_the_full_layout():
     row = _entries("LGApr 7, 2024\nScaling ImageNet Training, Vision Transformers\n李明\nWe study things.\n").row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == (
         "full", "Scaling ImageNet Training, Vision Transformers", "李明", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        ("TinyLlama: An Open-Source Small Language Model 🚀Jane Doe, Li Wei",
+         "TinyLlama: An Open-Source Small Language Model 🚀", "Jane Doe, Li Wei"),
+        ("Trust in Brand™Jane Doe", "Trust in Brand™", "Jane Doe"),
+        ("Scaling to n→∞Ravi Kumar, Li Wei", "Scaling to n→∞", "Ravi Kumar, Li Wei"),
+        ("Training for under 100€Jane Doe", "Training for under 100€", "Jane Doe"),
+        ("面向大模型的深度学习Jane Doe, Li Wei", "面向大模型的深度学习", "Jane Doe, Li Wei"),
+    ],
+)
+def test_a_title_ending_in_a_symbol_or_a_caseless_letter_splits(line, title, authors):
+    """A symbol (`🚀`, `™`, `∞`, `€`) or a letter of a script without case ends a title like a
+    lower-case letter does; such entries were quarantined as `entry has no authors`."""
+    assert _split(line) == (title, authors)
