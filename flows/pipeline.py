@@ -276,13 +276,16 @@ def run_pipeline(
     return summary
 
 
-def _parse_stored(stored: pl.DataFrame, batch_size: int, run_id: str) -> Iterator[tuple[pl.DataFrame, ReadResult, PageBatch | None, dict]]:
-    """Parse stored page texts (`load.stored_documents` rows) batch by batch: each batch's
-    rows, what it was read as, its parse and its staging frames."""
+def _parse_stored(
+    con: duckdb.DuckDBPyConnection, stored: pl.DataFrame, batch_size: int, run_id: str
+) -> Iterator[tuple[pl.DataFrame, ReadResult, PageBatch | None, dict]]:
+    """Parse stored page texts (`load.stored_documents` rows) batch by batch, fetching each
+    batch's texts only when it is parsed: each batch's rows, what it was read as, its parse
+    and its staging frames."""
     for start in range(0, stored.height, batch_size):
-        chunk = stored.slice(start, batch_size).with_row_index("doc_id", offset=start).with_columns(
-            pl.col("doc_id").cast(pl.Int64)
-        )
+        chunk = load.with_texts(con, stored.slice(start, batch_size)).with_row_index(
+            "doc_id", offset=start
+        ).with_columns(pl.col("doc_id").cast(pl.Int64))
         read = ReadResult(
             docs=chunk.select("doc_id", "file_sha256", "source_path", "as_of", "text", "undecodable"),
             files=chunk.select("file_sha256", path="source_path", size_bytes="size_bytes", as_of="as_of",
@@ -290,7 +293,10 @@ def _parse_stored(stored: pl.DataFrame, batch_size: int, run_id: str) -> Iterato
                                **{c: pl.lit(None, pl.Int64) for c in ACCOUNTING}),
             failures=pl.DataFrame(schema=FAILURE_SCHEMA),
         )
-        batch = parse_batch(read)
+        try:
+            batch = parse_batch(read)
+        except Exception as error:
+            raise _name_the_culprit(read, error) from error
         yield chunk, read, batch, _staging_frames(run_id, read, batch)
 
 
@@ -301,7 +307,7 @@ def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int, counts
     records, which carry this run's id), and what this run had counted of it before is
     taken back, so the counts do not depend on the batch size."""
     redate = load.contents_to_redate(con)
-    for chunk, _read, batch, frames in _parse_stored(redate, batch_size, run_id):
+    for chunk, _read, batch, frames in _parse_stored(con, redate, batch_size, run_id):
         with load.transaction(con):
             for name, value in load.parsed_counts(con, chunk["file_sha256"], run_id).items():
                 counts[name] -= value
@@ -352,8 +358,8 @@ def _publish_artifact(summary: dict, top_reasons: list[tuple[str, int]]) -> None
 def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
     """Replay `raw.documents` through the current transforms into staging and core.
 
-    The warehouse rebuilds itself: no input files are needed, and every page keeps the
-    `as_of` and path it was first loaded with.
+    The warehouse rebuilds itself: no input files are needed. Every page is parsed with the
+    earliest date a path offers it under (`load.stored_documents`) and keeps its lineage.
     """
     settings = get_settings()
     batch_size = batch_size or settings.batch_size
@@ -363,7 +369,7 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
         stored = load.stored_documents(con)
         with load.transaction(con):
             load.clear_parsed(con)
-        for _chunk, read, batch, frames in _parse_stored(stored, batch_size, run_id):
+        for _chunk, read, batch, frames in _parse_stored(con, stored, batch_size, run_id):
             with load.transaction(con):
                 load.restage(con, frames)
             _count(counts, read, batch, frames)

@@ -17,6 +17,7 @@ import polars as pl
 
 from ..transforms.categories import category_reference
 from .connection import read_sql
+from .errors import WarehouseError
 
 # Core tables in build order (each reads staging and the core tables built before it).
 CORE_BUILD_ORDER = (
@@ -124,8 +125,8 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Stored texts parsed with another date than the earliest one a path now offers them
     under (an earlier offer was corrected away, or a copy under an earlier date came in a
     later batch), with that date as `as_of`: re-parsed so the tables do not depend on the
-    order the offers came in."""
-    redate = con.sql(
+    order the offers came in. Without their texts: see `with_texts`."""
+    return con.sql(
         f"""
         with parse_dates as ({_PARSE_DATES}),
         current_paths as (  -- lineage: the first path holding it now (as rebuild_core sets it)
@@ -140,19 +141,6 @@ def contents_to_redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         order by p.source_path
         """  # a constant, not data
     ).pl()
-    if redate.is_empty():  # the usual case: no text is read
-        return redate.with_columns(text=pl.lit(None, pl.String), undecodable=pl.lit(None, pl.Boolean))
-    con.register("_redate", redate.to_arrow())
-    try:
-        return con.sql(
-            """
-            select r.*, d.content as text, d.undecodable
-            from _redate as r inner join raw.documents as d using (file_sha256)
-            order by r.source_path
-            """
-        ).pl()
-    finally:
-        con.unregister("_redate")
 
 
 def parsed_counts(con: duckdb.DuckDBPyConnection, shas: pl.Series, run_id: str) -> dict[str, int]:
@@ -426,22 +414,42 @@ def migrated_since_last_run(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def stored_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The text of every staged page with the path it was loaded with and the date to parse
-    it with: the earliest a path offers it under (the one it was parsed with, if none)."""
+    """Every staged page with the path it was loaded with and the date to parse it with:
+    the earliest a path offers it under (the one it was parsed with, if none). Without
+    the texts, which `with_texts` fetches a batch at a time, so that a rebuild's memory
+    does not grow with the warehouse."""
     return con.sql(
         f"""
         with sizes as (
             select file_sha256, max(size_bytes) as size_bytes from meta.source_files group by file_sha256
         ),
         parse_dates as ({_PARSE_DATES})
-        select p.file_sha256, p.source_path, e.as_of, s.size_bytes, d.content as text, d.undecodable,
+        select p.file_sha256, p.source_path, e.as_of, s.size_bytes
         from staging.pages as p
-        inner join raw.documents as d using (file_sha256)
         inner join parse_dates as e using (file_sha256)
         left join sizes as s using (file_sha256)
         order by p.source_path
         """
     ).pl()
+
+
+def with_texts(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (with `file_sha256`) with each content's stored `text` and `undecodable` flag
+    from `raw.documents`, in the same order."""
+    con.register("_wanted", rows.select("file_sha256").with_row_index("_order").to_arrow())
+    try:
+        texts = con.sql(
+            """
+            select w._order, d.content as text, d.undecodable
+            from _wanted as w inner join raw.documents as d using (file_sha256)
+            order by w._order
+            """
+        ).pl()
+    finally:
+        con.unregister("_wanted")
+    if texts.height != rows.height:
+        raise WarehouseError("raw.documents lacks the text of a staged page: the warehouse is damaged")
+    return pl.concat([rows, texts.drop("_order")], how="horizontal")
 
 
 def clear_parsed(con: duckdb.DuckDBPyConnection, shas: pl.Series | None = None) -> None:

@@ -83,6 +83,46 @@ def test_a_batch_that_fails_unexpectedly_fails_the_run_naming_the_file(tmp_path,
     assert table_checksums(warehouse, CORE) == before
 
 
+def test_a_rebuild_that_fails_unexpectedly_names_the_file_and_fetches_texts_per_batch(
+    tmp_path, corpus, prefect_harness, monkeypatch
+):
+    """`rebuild` parsed its batches without naming the page that broke the parser, and it
+    read every stored text into memory before its first batch."""
+    from profile_etl.flows import pipeline
+    from profile_etl.flows.pipeline import rebuild_flow
+    from profile_etl.warehouse import load
+
+    import shutil
+
+    warehouse = tmp_path / "w.duckdb"
+    pages = shutil.copytree(corpus, tmp_path / "in")
+    (pages / "poison.txt").write_text("Jane Doe\nLGJan 5, 2024\nPOISON\nJane Doe\nA.\n", encoding="utf-8")
+    profile_etl_flow(paths=[str(pages)], warehouse=str(warehouse), as_of=SEED_AS_OF)
+    before = table_checksums(warehouse, CORE)
+    fetched: list[int] = []
+    real_with_texts = load.with_texts
+
+    def counting_with_texts(con, rows):
+        fetched.append(rows.height)
+        return real_with_texts(con, rows)
+
+    real = pipeline.process_pages
+
+    def breaks_on_poison(docs):
+        if docs["text"].str.contains("POISON").any():
+            raise ZeroDivisionError("a bug")
+        return real(docs)
+
+    monkeypatch.setattr(load, "with_texts", counting_with_texts)
+    monkeypatch.setattr(pipeline, "process_pages", breaks_on_poison)
+    state = rebuild_flow(warehouse=str(warehouse), batch_size=2, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(pipeline.BatchError, match=r"parsing .*poison\.txt failed: ZeroDivisionError: a bug"):
+        state.result()
+    assert fetched and max(fetched) <= 2
+    assert table_checksums(warehouse, CORE) == before
+
+
 def test_each_run_publishes_a_markdown_artifact(tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
