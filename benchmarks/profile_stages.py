@@ -177,7 +177,7 @@ def one_run(files: list[Path], warehouse: Path, batch_size: int, as_of: dt.date,
         skip = stage("start_run+known_hashes", load.known_hashes, con)
         for i in range(0, len(files), batch_size):
             read = stage("read_files (read+sha256+decode)", read_files, files[i:i + batch_size], as_of=as_of,
-                         skip_hashes=skip, first_doc_id=0)
+                         skip_hashes=skip)
             batch = stage("process_pages", tp.process_pages, read.docs)
             frames = stage("_staging_frames", fp._staging_frames, run_id, read, batch)
             with load.transaction(con):  # one commit per batch, as the flow does

@@ -11,14 +11,13 @@ from pathlib import Path
 
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
+from ..settings import get_settings
 from .pipeline import profile_etl_flow
-
-DEFAULT_CRON = "0 6 * * *"
 
 
 def build_deployment(
     name: str = "scheduled",
-    cron: str = DEFAULT_CRON,
+    cron: str | None = None,
     paths: list[Path] | None = None,
     warehouse: Path | None = None,
     as_of: dt.date | None = None,
@@ -42,7 +41,7 @@ def build_deployment(
     parameters |= {k: v for k, v in optional.items() if v is not None}
     return profile_etl_flow.to_deployment(
         name=name,
-        cron=cron,
+        cron=cron or get_settings().schedule_cron,
         parameters=parameters,
         description="Load researcher-profile pages into the DuckDB warehouse.",
         tags=["profile-etl"],

@@ -44,7 +44,7 @@ PROGRESS: ContextVar[ProgressHook | None] = ContextVar("profile_etl_progress", d
 def read_batch(paths: list[Path], as_of: dt.date | None, skip_hashes: set[str],
                unchanged: dict[str, tuple[int, int, int, str]], parse_dates: dict[str, dt.date]) -> ReadResult:
     """Read, hash and decode a batch of files (retried on I/O errors)."""
-    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, first_doc_id=0, unchanged=unchanged,
+    return read_files(paths, as_of=as_of, skip_hashes=skip_hashes, unchanged=unchanged,
                       parse_dates=parse_dates)
 
 
@@ -231,7 +231,7 @@ def run_pipeline(
         parse_dates = load.staged_dates(con)  # a text is parsed with the earliest date offered
         same, files = split_unchanged(files, unchanged)
         if same:  # recorded as skipped without a read or a task
-            read = read_files(same, as_of=as_of, skip_hashes=skip, first_doc_id=0, unchanged=unchanged,
+            read = read_files(same, as_of=as_of, skip_hashes=skip, unchanged=unchanged,
                               parse_dates=parse_dates)
             skipped = read.files.filter(pl.col("status") == "skipped")
             # A file that changed since `split_unchanged` looked goes through a batch.
@@ -241,7 +241,7 @@ def run_pipeline(
             frames = _staging_frames(run_id, read, None)
             with load.transaction(con):
                 changes += load.stage_batch(con, **frames)
-            _count(counts, read, None, frames)
+            _count(counts, None, frames)
         batches = _batches(files, batch_size)
         logger.info("run %s: %d files unchanged, %d to read in %d batches -> %s",
                     run_id, len(same), len(files), len(batches), warehouse)
@@ -261,7 +261,7 @@ def run_pipeline(
             frames = _staging_frames(run_id, read, batch)
             with load.transaction(con):
                 changes += load.stage_batch(con, **frames)
-            _count(counts, read, batch, frames)
+            _count(counts, batch, frames)
             del read, batch, frames, read_future, parse_future
             collect()
             logger.info("batch %d/%d loaded: %d files", done, len(batches), len(batches[done - 1]))
@@ -319,7 +319,7 @@ def _redate(con: duckdb.DuckDBPyConnection, run_id: str, batch_size: int, counts
     return redate.height
 
 
-def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, frames: dict) -> None:
+def _count(counts: dict[str, int], batch: PageBatch | None, frames: dict) -> None:
     """Add a loaded batch to the run's counts."""
     status = frames["files"]["status"]
     counts["n_files_loaded"] += int((status == "loaded").sum())
@@ -328,13 +328,13 @@ def _count(counts: dict[str, int], read: ReadResult, batch: PageBatch | None, fr
     _count_parsed(counts, batch, frames)
 
 
-def _count_parsed(counts: dict[str, int], batch: PageBatch | None, frames: dict, sign: int = 1) -> None:
-    """Add (or, with `sign` -1, take back) what a batch's parse staged to the run's counts."""
-    counts["n_records_quarantined"] += sign * frames["quarantine"].height
+def _count_parsed(counts: dict[str, int], batch: PageBatch | None, frames: dict) -> None:
+    """Add what a batch's parse staged to the run's counts."""
+    counts["n_records_quarantined"] += frames["quarantine"].height
     if batch is not None:
-        counts["n_pages"] += sign * batch.pages.height
-        counts["n_entries_loaded"] += sign * batch.entries.height
-        counts["n_pages_without_owner"] += sign * batch.pages.filter(
+        counts["n_pages"] += batch.pages.height
+        counts["n_entries_loaded"] += batch.entries.height
+        counts["n_pages_without_owner"] += batch.pages.filter(
             pl.col("researcher_id").is_null() & (pl.col("listed_papers") > 0)).height
 
 
@@ -369,10 +369,10 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
         stored = load.stored_documents(con)
         with load.transaction(con):
             load.clear_parsed(con)
-        for _chunk, read, batch, frames in _parse_stored(con, stored, batch_size, run_id):
+        for _chunk, _read, batch, frames in _parse_stored(con, stored, batch_size, run_id):
             with load.transaction(con):
                 load.restage(con, frames)
-            _count(counts, read, batch, frames)
+            _count(counts, batch, frames)
         with load.transaction(con):
             load.sync_parse_dates(con)
         counts["n_files_offered"] = stored.height

@@ -29,9 +29,9 @@ class InputError(ValueError):
 class ReadResult:
     """A batch of files read: parseable pages, one row per offered file, file-level failures."""
 
-    docs: pl.DataFrame  # doc_id, file_sha256, source_path, as_of, text, size_bytes
-    files: pl.DataFrame  # file_sha256, path, size_bytes, status, reason, as_of
-    failures: pl.DataFrame  # source_path, file_sha256, line_no, reason
+    docs: pl.DataFrame  # doc_id, file_sha256, source_path, as_of, text, undecodable
+    files: pl.DataFrame  # a meta.source_files row per path: file_sha256, path, size_bytes, status, reason, as_of, ...
+    failures: pl.DataFrame  # quarantine rows of unreadable files: source_path, file_sha256, line_no, n_lines, reason
 
 
 def _kind(mode: int) -> str:
@@ -68,7 +68,8 @@ def _utf16_reason(data: bytes) -> str | None:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files to load: each file given, and every `*.txt` below each directory, sorted.
+    """Files to load: each file given, and every `*.txt` below each directory (sorted within
+    each directory), in the order the paths were given.
 
     Paths are made absolute (symlinks kept as named): a path is a file's identity in the
     warehouse, and `page.txt` run from two directories is two files. A symlink and its
@@ -164,7 +165,6 @@ def read_files(
     *,
     as_of: dt.date | None,
     skip_hashes: set[str],
-    first_doc_id: int,
     unchanged: dict[str, tuple[int, int, int, str]] | None = None,
     parse_dates: dict[str, dt.date] | None = None,
 ) -> ReadResult:
@@ -244,7 +244,7 @@ def read_files(
             text, undecodable = data.decode("utf-8"), False
         except UnicodeDecodeError:
             text, undecodable = data.decode("utf-8", errors="replace"), True
-        docs.append({"doc_id": first_doc_id + len(docs), "file_sha256": sha, "source_path": name,
+        docs.append({"doc_id": len(docs), "file_sha256": sha, "source_path": name,
                      "as_of": min(page_as_of, parsed_with or page_as_of), "text": text, "undecodable": undecodable})
         in_batch[sha] = docs[-1]
     return ReadResult(

@@ -229,13 +229,13 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--cron", default="0 6 * * *", show_default=True, help="Schedule (cron syntax, UTC).")
+@click.option("--cron", default=None, help="Schedule (cron syntax, UTC)  [default: 0 6 * * *, or PROFILE_ETL_SCHEDULE_CRON]")
 @click.option("--name", default="scheduled", show_default=True, help="Deployment name.")
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB file.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Pages per batch.")
 @click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True)
 @click.option("--dask-address", default=None, metavar="tcp://HOST:PORT")
-def serve(paths: tuple[Path, ...], cron: str, name: str, warehouse: Path | None, batch_size: int | None,
+def serve(paths: tuple[Path, ...], cron: str | None, name: str, warehouse: Path | None, batch_size: int | None,
           task_runner: str, dask_address: str | None) -> None:
     """Serve the flow as a Prefect deployment that loads PATHS on a schedule (until Ctrl-C).
 
@@ -252,7 +252,7 @@ def serve(paths: tuple[Path, ...], cron: str, name: str, warehouse: Path | None,
         deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
                                       batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)
     except ValueError as error:  # pydantic's ValidationError is one: a bad --cron
-        _fail(f"invalid deployment: {str(error).splitlines()[0]} ({cron!r})")
+        _fail(f"invalid deployment: {str(error).splitlines()[0]} ({cron or get_settings().schedule_cron!r})")
     serve_deployment(deployment)
 
 

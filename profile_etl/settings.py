@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         default=600.0, ge=0, description="How long a run waits for another run's write lock."
     )
     sample_dir: Path = Field(default=SAMPLE_DIR, description="Bundled sample pages.")
+    schedule_cron: str = Field(
+        default="0 6 * * *", description="Schedule of `profile-etl serve` (cron syntax, UTC)."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ class StagedPage(_Strict):
     """staging.pages: one row per page content."""
 
     file_sha256: str = sha256()
-    source_path: str = pa.Field(description="Path the content was first loaded from.")
+    source_path: str = pa.Field(description="Path that holds the content (of several current ones, the first by name): its lineage.")
     as_of: dt.date = pa.Field(description="Snapshot date of the page (--as-of, else the file's modification date).")
     researcher_id: Optional[str] = pa.Field(nullable=True, str_matches=ID_PATTERN, description="Owner's id (= their author_id); null when no owner could be found.")
     name: Optional[str] = pa.Field(nullable=True, str_length={"min_value": 1, "max_value": 200}, description="Owner's name, NFC.")

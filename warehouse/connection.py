@@ -22,10 +22,6 @@ from .publish import prepare_work_copy, publish, work_path, writer_lock
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 
 
-def _sql_text(folder: str, name: str) -> str:
-    return resources.files("profile_etl.sql").joinpath(folder, name).read_text(encoding="utf-8")
-
-
 def sql_files(folder: str) -> list[str]:
     """Names of the `.sql` files in a folder of the package's `sql/`, sorted."""
     return sorted(p.name for p in resources.files("profile_etl.sql").joinpath(folder).iterdir() if p.name.endswith(".sql"))
@@ -33,7 +29,7 @@ def sql_files(folder: str) -> list[str]:
 
 def read_sql(folder: str, name: str) -> str:
     """The text of `sql/<folder>/<name>`."""
-    return _sql_text(folder, name)
+    return resources.files("profile_etl.sql").joinpath(folder, name).read_text(encoding="utf-8")
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -49,7 +45,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         con.execute("begin transaction")
         try:
-            con.execute(_sql_text("migrations", name))
+            con.execute(read_sql("migrations", name))
             con.execute("insert into meta.schema_migrations values (?, now())", [name])
             con.execute("commit")
         except Exception:
@@ -67,7 +63,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """
     names = []
     for name in sql_files("analytics"):
-        con.execute(_sql_text("analytics", name))
+        con.execute(read_sql("analytics", name))
         names.append(name.removesuffix(".sql"))
     return names
 

@@ -1,8 +1,9 @@
-"""Loading a run: stage each batch, rebuild the core tables, commit once.
+"""Loading a run: stage each batch, rebuild the core tables, record the run.
 
-A run is one transaction: the warehouse shows either the state before the run or the
-state after it, never a half-loaded run, and a crash or kill leaves it as it was. Frames
-go to DuckDB through Arrow (`register`), never as text pasted into SQL.
+Each batch is staged in a transaction of its own and committed (so memory stays flat), in
+the run's private copy of the warehouse; readers see the published file, which the run
+replaces only when it completed (`publish.py`), so a crash or kill leaves what they see as
+it was. Frames go to DuckDB through Arrow (`register`), never as text pasted into SQL.
 """
 
 from __future__ import annotations

@@ -59,4 +59,20 @@ def test_prefect_yaml_deploys_the_installed_flow():
     flow = load_flow_from_entrypoint(str(REPO / deployment["entrypoint"]))
     assert flow.name == profile_etl_flow.name
     assert set(deployment["parameters"]) <= set(inspect.signature(profile_etl_flow.fn).parameters)
+    # Left to the settings, so PROFILE_ETL_WAREHOUSE / PROFILE_ETL_BATCH_SIZE apply on the worker.
+    assert not {"warehouse", "batch_size"} & set(deployment["parameters"])
     assert deployment["schedules"][0]["cron"] == "0 6 * * *"
+
+
+def test_the_schedule_defaults_to_the_settings(monkeypatch):
+    from profile_etl.settings import get_settings
+
+    monkeypatch.setenv("PROFILE_ETL_SCHEDULE_CRON", "30 2 * * 1")
+    get_settings.cache_clear()
+    try:
+        assert [s.schedule.cron for s in build_deployment().schedules] == ["30 2 * * 1"]
+        assert [s.schedule.cron for s in build_deployment(cron="0 7 * * *").schedules] == ["0 7 * * *"]
+    finally:
+        monkeypatch.delenv("PROFILE_ETL_SCHEDULE_CRON")
+        get_settings.cache_clear()
+    assert [s.schedule.cron for s in build_deployment().schedules] == ["0 6 * * *"]

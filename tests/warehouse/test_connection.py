@@ -28,13 +28,13 @@ def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
     tables: each loaded content is an observation on the date it was loaded with."""
     import duckdb
 
-    from profile_etl.warehouse.connection import _sql_text
+    from profile_etl.warehouse.connection import read_sql
 
     path = tmp_path / "w.duckdb"
     with duckdb.connect(str(path)) as old:
         old.execute("create schema meta")
         old.execute("create table meta.schema_migrations (version varchar primary key, applied_at timestamptz not null)")
-        old.execute(_sql_text("migrations", "0001_core.sql"))
+        old.execute(read_sql("migrations", "0001_core.sql"))
         old.execute("insert into meta.schema_migrations values ('0001_core.sql', now())")
         old.execute("insert into meta.source_files (file_sha256, path, first_seen_at, last_run_id, status, is_current, as_of) "
                     "values ('a', 'p.txt', now(), 'r1', 'loaded', true, '2026-01-02'), "
