@@ -148,6 +148,26 @@ def _unfinished_runs(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute("select run_id, started_at, as_of from meta.runs where status = 'running'").fetchall()
 
 
+def _open_work_copy(path: Path, memory_limit: str | None) -> tuple[duckdb.DuckDBPyConnection, list[tuple]]:
+    """The work copy and the runs it holds unfinished. A copy that cannot be opened (a disk
+    that filled up, a restore of a damaged file) is made again from the published file,
+    which is the truth: it holds nothing that was published, so nothing is lost, and the
+    error no longer blocks every later run."""
+    prepare_work_copy(path)
+    try:
+        con = _connect_work(path, memory_limit)
+    except WarehouseError:
+        prepare_work_copy(path, fresh=True)
+        con = _connect_work(path, memory_limit)  # fails again only if the published file is bad
+    try:
+        return con, _unfinished_runs(con)
+    except duckdb.Error:
+        con.close()
+        prepare_work_copy(path, fresh=True)
+        con = _connect_work(path, memory_limit)
+        return con, _unfinished_runs(con)
+
+
 @contextmanager
 def open_writer(path: Path, lock_timeout_s: float, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the writer's copy, with migrations and views applied.
@@ -162,9 +182,7 @@ def open_writer(path: Path, lock_timeout_s: float, memory_limit: str | None = No
         path = Path(os.path.realpath(path))
     _check_writable_location(path)
     with writer_lock(path, lock_timeout_s):
-        prepare_work_copy(path)
-        con = _connect_work(path, memory_limit)
-        abandoned = _unfinished_runs(con)
+        con, abandoned = _open_work_copy(path, memory_limit)
         if abandoned:
             con.close()
             prepare_work_copy(path, fresh=True)

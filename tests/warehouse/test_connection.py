@@ -96,6 +96,27 @@ def test_a_deleted_or_replaced_warehouse_is_not_resurrected_from_the_work_copy(t
         assert con.execute("select count(*) from information_schema.tables where table_name = 't'").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_work_copy_is_made_again_from_the_published_warehouse(tmp_path, damage):
+    """A work copy damaged under a matching stamp (a disk that filled up, a bad restore)
+    used to fail every later run with `not a DuckDB database`, naming the published file,
+    which was intact."""
+    path = tmp_path / "w.duckdb"
+    with open_writer(path, lock_timeout_s=1) as con:
+        con.execute("create table core.t as select 42 as x")
+    work = path.with_name(path.name + ".work")
+    if damage == "garbage":
+        with open(work, "r+b") as f:
+            f.write(b"garbage" * 1000)
+    else:
+        os.truncate(work, 5000)
+    for _ in range(2):
+        with open_writer(path, lock_timeout_s=1) as con:
+            assert con.execute("select x from core.t").fetchall() == [(42,)]
+    with open_reader(path) as con:
+        assert con.execute("select x from core.t").fetchall() == [(42,)]
+
+
 def test_a_failed_publish_publishes_nothing_and_keeps_no_half_copy(tmp_path, monkeypatch):
     from profile_etl.warehouse import connection
 
