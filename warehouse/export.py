@@ -2,8 +2,9 @@
 
 One file per core table and analytics view under `OUT_DIR/<schema>/<name>.parquet`;
 `core.papers` is partitioned by publication year (`OUT_DIR/core/papers/published_year=2024/`)
-because year is how most dashboards slice it. Data leaves DuckDB as Arrow and is written
-by polars, so no path is ever pasted into SQL.
+because year is how most dashboards slice it. Data leaves DuckDB as a stream of Arrow
+batches and is written by pyarrow, so no path is ever pasted into SQL and no table is
+held in memory whole.
 
 An export is written into a hidden folder inside OUT_DIR and each schema folder is then
 swapped in whole, so a tool reading OUT_DIR (or a failed export) sees the previous complete
@@ -15,12 +16,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 PARTITIONS = {("core", "papers"): "published_year"}
+# Rows per Arrow batch streamed from DuckDB to Parquet: memory stays flat however large a
+# table is (`core.papers` carries every abstract twice).
+BATCH_ROWS = 50_000
 
 
 def exportable(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -68,19 +75,43 @@ def _swap_in(new: Path, final: Path, old: Path) -> None:
 def _write_objects(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
     written: dict[str, int] = {}
     for schema, name in exportable(con):
-        frame = con.sql(f"select * from {_quoted(schema, name)}").pl()
         target = out_dir / schema
         target.mkdir(parents=True, exist_ok=True)
+        source = _quoted(schema, name)
         partition = PARTITIONS.get((schema, name))
         if partition:
-            folder = target / name
-            frame = frame.with_columns(pl.col("published_on").dt.year().alias(partition))
-            if frame.is_empty():  # no partition to write: one empty file keeps the columns readable
-                folder.mkdir()
-                frame.write_parquet(folder / "empty.parquet")
-            else:
-                frame.write_parquet(folder, partition_by=partition)
+            relation = con.sql(f"select *, year(published_on) as {partition} from {source}")  # constants
+            written[f"{schema}.{name}"] = _write_partitioned(relation, target / name, partition)
         else:
-            frame.write_parquet(target / f"{name}.parquet")
-        written[f"{schema}.{name}"] = frame.height
+            written[f"{schema}.{name}"] = _write_file(con.sql(f"select * from {source}"), target / f"{name}.parquet")
     return written
+
+
+def _write_file(relation: duckdb.DuckDBPyRelation, path: Path) -> int:
+    """Stream a query's rows into one Parquet file, a batch at a time; returns the rows."""
+    reader = relation.to_arrow_reader(BATCH_ROWS)
+    rows = 0
+    with pq.ParquetWriter(path, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
+
+
+def _write_partitioned(relation: duckdb.DuckDBPyRelation, folder: Path, partition: str) -> int:
+    """Stream a query's rows into `folder/<partition>=<value>/part-N.parquet`; returns the rows."""
+    reader = relation.to_arrow_reader(BATCH_ROWS)
+    rows = 0
+
+    def counted() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        for batch in reader:
+            rows += batch.num_rows
+            yield batch
+
+    folder.mkdir()
+    ds.write_dataset(counted(), folder, schema=reader.schema, format="parquet", partitioning=[partition],
+                     partitioning_flavor="hive", basename_template="part-{i}.parquet")
+    if rows == 0:  # no partition to write: one empty file keeps the columns readable
+        pq.write_table(reader.schema.empty_table(), folder / "empty.parquet")
+    return rows

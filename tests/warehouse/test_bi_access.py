@@ -120,16 +120,18 @@ def test_a_failed_export_leaves_the_previous_export_whole(warehouse, tmp_path, m
     (out / "notes.txt").write_text("the user's own file")
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    real_write = pl.DataFrame.write_parquet
+    from profile_etl.warehouse import export
+
+    real_write = export._write_file
     calls = []
 
-    def failing_write(self, *args, **kwargs):
+    def failing_write(*args, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real_write(self, *args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    monkeypatch.setattr(export, "_write_file", failing_write)
     with duckdb.connect(str(emptied), read_only=True) as con, pytest.raises(OSError, match="No space"):
         export_parquet(con, out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -147,3 +149,19 @@ def test_export_replaces_files_of_objects_that_no_longer_exist(warehouse, tmp_pa
     assert not (out / "core" / "dropped_table.parquet").exists()
     assert (out / "notes.txt").read_text() == "the user's own file"
     assert (out / "core" / "researchers.parquet").is_file() and "core.researchers" in written
+
+
+def test_export_streams_tables_in_batches(warehouse, tmp_path, monkeypatch):
+    """Tables leave DuckDB a batch at a time (they were read whole into memory first):
+    with batches of 50 rows, every file of a bigger table holds several row groups."""
+    import pyarrow.parquet as pq
+
+    from profile_etl.warehouse import export
+
+    monkeypatch.setattr(export, "BATCH_ROWS", 50)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        written = export_parquet(con, tmp_path / "out")
+    assert written["core.paper_authors"] > 100
+    assert pq.ParquetFile(tmp_path / "out" / "core" / "paper_authors.parquet").metadata.num_row_groups > 1
+    frame = pl.read_parquet(tmp_path / "out" / "core" / "papers", hive_partitioning=True)
+    assert frame.height == written["core.papers"] and frame["paper_id"].n_unique() == frame.height
