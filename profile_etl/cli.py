@@ -12,11 +12,14 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .settings import Settings, get_settings
+
+if TYPE_CHECKING:  # rich is imported where it is used: start-up time
+    from rich.console import Console
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -28,14 +31,14 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)") from None
 
 
-def _console():
+def _console() -> Console:
     """A rich console; off a terminal, wide enough that tables are not squeezed to 80 columns."""
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=240)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"profile-etl: error: {message}", err=True)
     sys.exit(2)
 
@@ -153,7 +156,10 @@ def _skip_final_collection() -> None:
     gc.freeze()
 
 
-def _run_with_progress(paths, warehouse, as_of, batch_size, full_refresh, api_ready, **runner) -> dict:
+def _run_with_progress(
+    paths: list[Path], warehouse: Path, as_of: dt.date | None, batch_size: int | None, full_refresh: bool,
+    api_ready: Callable[[], None], **runner: Any,
+) -> dict:
     from rich.progress import Progress
 
     from .prefect_env import one_shot_run

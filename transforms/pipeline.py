@@ -15,7 +15,7 @@ from ..schemas.validate import split_valid
 from . import ENGINE
 from .lines import count_lines
 from .normalize import PAGE_COLUMNS, normalize
-from .parse import parse_pages
+from .parse import ParsedPages, parse_pages
 
 FILE_EMPTY = "file is empty"
 # A page field that cannot load takes the fields derived from it along: no name, no owner.
@@ -122,7 +122,7 @@ def process_pages(docs: pl.DataFrame) -> PageBatch:
 
 
 def _quarantine_and_accounting(
-    docs: pl.DataFrame, parsed, entries: pl.DataFrame, later_rejects: pl.DataFrame
+    docs: pl.DataFrame, parsed: ParsedPages, entries: pl.DataFrame, later_rejects: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     parse_rejects = parsed.records.filter(pl.col("reason").is_not_null()).select(
         "doc_id", "record_line", "reason", stage=pl.lit("parse")
