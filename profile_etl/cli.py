@@ -250,10 +250,18 @@ def serve(paths: tuple[Path, ...], cron: str | None, name: str, warehouse: Path 
     from . import prefect_env
 
     prefect_env.configure()
+    # Prefect's embedded server runs no scheduler: without an API of the user's, this
+    # command starts a server that does, and stops it when it ends.
+    api = prefect_env.start_api_early(services=True)
+    _check_input_paths(list(paths))
+    try:
+        api.connect()
+        api.wait()
+    except prefect_env.ApiStartError as error:
+        _fail(str(error))
     from .flows.deploy import build_deployment
     from .flows.deploy import serve as serve_deployment
 
-    _check_input_paths(list(paths))
     try:
         deployment = build_deployment(name=name, cron=cron, paths=list(paths) or None, warehouse=warehouse,
                                       batch_size=batch_size, task_runner=task_runner, dask_address=dask_address)

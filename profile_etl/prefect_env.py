@@ -216,8 +216,10 @@ def _remove_stale_logs() -> None:
             pass  # another command removed it, or it is not ours to remove
 
 
-def start_api_early() -> EarlyApi:
-    """Start this run's Prefect API server now, unless `PREFECT_API_URL` is set.
+def start_api_early(services: bool = False) -> EarlyApi:
+    """Start this run's Prefect API server now, unless `PREFECT_API_URL` is set; with
+    `services`, one that runs Prefect's background services (its scheduler above all), for
+    serving a deployment.
 
     With no API configured, the flow would start Prefect's embedded server only after
     importing Prefect, and then wait for it: 5.9 s before the flow could start on a warm
@@ -231,8 +233,9 @@ def start_api_early() -> EarlyApi:
     # server that its flow run crashed before stopping it (see `stop`).
     _remove_stale_logs()
     with tempfile.NamedTemporaryFile(prefix=f"{LOG_PREFIX}{os.getpid()}-", suffix=".log", delete=False) as log:
+        env = os.environ | ({"PROFILE_ETL_SERVER_WITH_SERVICES": "1"} if services else {})
         process = subprocess.Popen(
             [sys.executable, "-m", "profile_etl.prefect_server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=log, start_new_session=True,
+            stderr=log, start_new_session=True, env=env,
         )
     return EarlyApi(process, log.name)

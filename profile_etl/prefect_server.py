@@ -31,6 +31,10 @@ import time
 EXTERNAL = "external"
 # The environment Prefect gives its own embedded server (`SubprocessASGIServer`).
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+# Set by `profile-etl serve`: the server runs Prefect's background services, as `prefect
+# server start` does. An embedded (ephemeral) server runs none of them, and without its
+# scheduler a served deployment's schedule never creates a run.
+WITH_SERVICES = "PROFILE_ETL_SERVER_WITH_SERVICES"
 
 
 def _end_with_parent(parent: int) -> None:
@@ -70,6 +74,8 @@ def main() -> int:
     parent = os.getppid()
     _stop_on_sigterm()
     os.environ.update(SERVER_ENV)
+    if os.environ.get(WITH_SERVICES):
+        del os.environ["PREFECT__SERVER_EPHEMERAL"]
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()

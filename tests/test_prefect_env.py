@@ -98,6 +98,35 @@ def test_the_flow_talks_to_the_early_server_which_stops_at_exit(tmp_path):
     assert not list(tmp_path.glob("profile-etl-prefect-server-*.log"))  # its log is removed
 
 
+@pytest.mark.parametrize("services", [True, False], ids=["serve", "run"])
+def test_the_server_of_serve_schedules_runs_and_a_runs_server_does_not(tmp_path, services):
+    """`profile-etl serve` with no API of the user's never ran its schedule: Prefect's
+    embedded server runs no scheduler. Its server now runs Prefect's services; the server
+    of a single `run` still does not (it would only cost start-up time)."""
+    result = _python(f"""
+        import time
+        from profile_etl import prefect_env
+        prefect_env.configure()
+        api = prefect_env.start_api_early(services={services})
+        api.connect()
+        api.wait()
+        from prefect import get_client
+        from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+        from profile_etl.flows.deploy import build_deployment
+        deployment_id = build_deployment(name="every-minute", cron="* * * * *").apply()
+        only = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+        # Prefect's scheduler looks at new deployments every 5 s: two rounds, when none is expected
+        deadline = time.monotonic() + {60 if services else 10}
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline and not client.read_flow_runs(deployment_filter=only):
+                time.sleep(1)
+            print(len(client.read_flow_runs(deployment_filter=only)))
+    """, tmp_path, TMPDIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    scheduled = int(result.stdout.split()[-1])
+    assert (scheduled > 0) == services, scheduled
+
+
 @pytest.mark.parametrize("exit_call", ["raise SystemExit(3)", "os._exit(3)"], ids=["exit", "killed"])
 def test_the_server_stops_when_the_command_ends_before_using_it(tmp_path, exit_call):
     """An input error exits before the flow; a killed command runs no exit handler, and
