@@ -43,6 +43,16 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def _runner_for(task_runner: str, dask_address: str | None) -> str:
+    """`--dask-address` means Dask: it was silently ignored with the default thread runner."""
+    if not dask_address:
+        return task_runner
+    source = click.get_current_context().get_parameter_source("task_runner")
+    if task_runner == "thread" and source is not click.core.ParameterSource.DEFAULT:
+        _fail("--dask-address needs --task-runner dask (it was given --task-runner thread)")
+    return "dask"
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -96,6 +106,15 @@ def _check_input_paths(paths: list[Path]) -> None:
 @click.version_option(package_name="profile-etl")
 def main() -> None:
     """Researcher-profile pages -> DuckDB warehouse."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as error:  # a bad PROFILE_ETL_* value: one line, not pydantic's traceback
+        problems = "; ".join(
+            f"PROFILE_ETL_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in error.errors()
+        )
+        _fail(f"invalid setting {problems}")
 
 
 @main.command()
@@ -109,7 +128,7 @@ def main() -> None:
 @click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True,
               help="Where batches are parsed: Prefect's thread pool or a Dask cluster.")
 @click.option("--dask-address", default=None, metavar="tcp://HOST:PORT",
-              help="An existing Dask scheduler (with --task-runner dask) [default: a local cluster].")
+              help="An existing Dask scheduler (implies --task-runner dask) [default: a local cluster].")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Threads or Dask workers.")
 @_stops_like_ctrl_c
 def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
@@ -119,6 +138,7 @@ def run(paths: tuple[Path, ...], warehouse: Path | None, as_of: dt.date | None,
 
     With no PATHS, the bundled sample is loaded.
     """
+    task_runner = _runner_for(task_runner, dask_address)
     from . import prefect_env
 
     prefect_env.configure(one_shot=True)
@@ -247,6 +267,7 @@ def serve(paths: tuple[Path, ...], cron: str | None, name: str, warehouse: Path 
 
     Year-less dates resolve against each file's modification date, as in `run`.
     """
+    task_runner = _runner_for(task_runner, dask_address)
     from . import prefect_env
 
     prefect_env.configure()

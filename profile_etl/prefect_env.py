@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,6 +108,7 @@ class EarlyApi:
         """Wait until the server answers; fail with its exit code if it ends first (its own
         messages went to stderr), or after the start-up timeout."""
         if self.url is None:
+            _check_configured_api()
             return
         deadline = time.monotonic() + _startup_timeout_s()
         while time.monotonic() < deadline:
@@ -169,7 +171,29 @@ class EarlyApi:
 
 
 class ApiStartError(RuntimeError):
-    """The run's Prefect API server could not be started."""
+    """The run's Prefect API server could not be started, or the configured one does not answer."""
+
+
+def _check_configured_api(timeout_s: float = 10.0) -> None:
+    """An API the user configured (`PREFECT_API_URL`, or their Prefect profile) that does not
+    answer would fail the run with Prefect's traceback of a hundred lines: fail with one.
+    Any HTTP answer will do (Prefect Cloud answers 401 without a key: the client has one)."""
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        return  # Prefect starts its own embedded server
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout_s):
+            return
+    except urllib.error.HTTPError:
+        return  # it answered
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise ApiStartError(
+            f"the Prefect API at {url} (PREFECT_API_URL) does not answer: {reason}; start it "
+            "(`prefect server start`) or unset PREFECT_API_URL to let the command start its own"
+        ) from None
 
 
 # The line a Python traceback ends in: `ConnectionRefusedError: [Errno 111] ...`,

@@ -12,8 +12,8 @@ import pytest
 CLI = [sys.executable, "-m", "profile_etl.cli"]
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+def _cli(*args: str, cwd: Path | None = None, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | extra_env
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
 
 
@@ -149,6 +149,22 @@ def test_more_user_errors_are_one_line(sample_warehouse, args, text):
     warehouse, _ = sample_warehouse
     extra = ["--warehouse", str(warehouse)] if args[0] == "sql" else []
     _one_line_error(_cli(*args, *extra), text)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "text"),
+    [
+        # Each of these printed a traceback of 37 to 170 lines (exit 1), or was ignored.
+        (["run"], {"PROFILE_ETL_BATCH_SIZE": "abc"}, "invalid setting PROFILE_ETL_BATCH_SIZE='abc': Input should be a valid integer"),
+        (["sql", "select 1"], {"PROFILE_ETL_LOCK_TIMEOUT_S": "-1"}, "invalid setting PROFILE_ETL_LOCK_TIMEOUT_S='-1'"),
+        (["run"], {"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer"),
+        (["run", "--dask-address", "tcp://127.0.0.1:9"], {}, "the Dask scheduler at tcp://127.0.0.1:9 does not answer"),
+        (["run", "--task-runner", "thread", "--dask-address", "tcp://127.0.0.1:9"], {}, "--dask-address needs --task-runner dask"),
+    ],
+    ids=["bad-setting", "bad-setting-sql", "dead-prefect-api", "dead-dask-scheduler", "thread-with-dask-address"],
+)
+def test_configuration_errors_are_one_line(tmp_path, args, env, text):
+    _one_line_error(_cli(*args, "--warehouse", str(tmp_path / "w.duckdb"), **env), text)
 
 
 def test_generate_into_a_file_is_one_line(tmp_path):

@@ -27,13 +27,51 @@ def test_one_shot_defaults_only_for_one_shot_runs_and_never_over_the_users_value
     assert os.environ["PREFECT_LOGGING_LEVEL"] == "DEBUG"  # the user's value wins
 
 
-def test_no_server_is_started_when_the_environment_names_an_api(monkeypatch):
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    api = prefect_env.start_api_early()
-    assert api.process is None
-    api.connect()
-    api.wait()
-    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+def test_no_server_is_started_when_the_environment_names_an_api(tmp_path):
+    """Checked in a process of its own: Prefect reads its settings once, at import."""
+    import http.server
+    import threading
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # Prefect Cloud answers 401 without a key: an answer all the same
+            self.send_response(401 if self.path.startswith("/cloud") else 200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    code = """
+        import os
+        from profile_etl import prefect_env
+        api = prefect_env.start_api_early()
+        assert api.process is None
+        api.connect()
+        api.wait()
+        assert os.environ["PREFECT_API_URL"] == {url!r}
+    """
+    try:
+        for url in (f"http://127.0.0.1:{server.server_port}/api", f"http://127.0.0.1:{server.server_port}/cloud/api"):
+            result = _python(code.format(url=url), tmp_path, PREFECT_API_URL=url)
+            assert result.returncode == 0, result.stderr
+    finally:
+        server.shutdown()
+
+
+def test_a_configured_api_that_does_not_answer_is_one_line_not_a_traceback(tmp_path):
+    """It used to fail the run with Prefect's traceback of 130 lines (exit 1)."""
+    result = _python("""
+        from profile_etl import prefect_env
+        api = prefect_env.start_api_early()
+        api.connect()
+        try:
+            api.wait()
+        except prefect_env.ApiStartError as error:
+            print(error)
+    """, tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer"), result.stdout
 
 
 def test_an_api_named_in_the_users_prefect_profile_is_used_not_replaced(tmp_path, monkeypatch):
