@@ -93,6 +93,31 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     Adds the parsed fields, `layout`, `n_lines` (lines the record uses) and `reason`
     (null when the entry loads).
     """
+    parsed = resolve_dates(_choose_layout(entries)).with_columns(
+        n_after=pl.col("n_segment_lines") - 1,
+        expected=pl.col("layout").replace_strict(LINES_AFTER_META, default=None, return_dtype=pl.Int64),
+    )
+    full = pl.col("layout") == "full"
+    title = pl.when(full).then(pl.col("l1")).otherwise(pl.col("compact_title"))
+    authors = pl.when(full).then(pl.col("l2")).otherwise(pl.col("compact_authors"))
+    abstract = pl.when(full).then(pl.col("l3")).otherwise(pl.col("l2"))
+    return parsed.with_columns(
+        title=nfc(title),
+        authors_text=nfc(authors),
+        abstract=abstract.str.strip_chars(),  # NFC is applied in `parse_pages`, only where needed
+        reason=_reason(full, abstract),
+    ).with_columns(
+        # A loaded entry uses its meta line and the lines its layout expects; a
+        # quarantined one takes every line up to the next meta line with it.
+        n_lines=pl.when(pl.col("reason").is_null())
+        .then(pl.col("expected") + 1)
+        .otherwise(pl.col("n_segment_lines")),
+    ).drop("l2_is_authors", "surely_full", "page_has_full", "blank_after_title")
+
+
+def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
+    """Parse the meta line, try the compact split where it may apply, and set `layout`
+    (`full`, `compact`, or null when the entry is in neither: see the module's docstring)."""
     meta = pl.col("meta").str.extract_groups(patterns.META_LINE)
     l2_is_authors = pl.col("l2").str.contains(patterns.AUTHOR_LINE).fill_null(False)
     gap = pl.col("blank_after_title")
@@ -123,10 +148,11 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
     split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
-    parsed = (
+    return (
         pl.concat([
             not_compact,
             quoted.filter(~unsplit),
+            # twice: a list may hold two authors whose inner capital the split fell into
             primary.filter(~unsplit).pipe(_rejoin_later_author).pipe(_rejoin_later_author),
             fallback,
         ])
@@ -141,14 +167,11 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
             has_code=pl.col("code").is_not_null(),
         )
     )
-    parsed = resolve_dates(parsed).with_columns(
-        n_after=pl.col("n_segment_lines") - 1,
-        expected=pl.col("layout").replace_strict(LINES_AFTER_META, default=None, return_dtype=pl.Int64),
-    )
-    full = pl.col("layout") == "full"
-    title = pl.when(full).then(pl.col("l1")).otherwise(pl.col("compact_title"))
-    authors = pl.when(full).then(pl.col("l2")).otherwise(pl.col("compact_authors"))
-    abstract = pl.when(full).then(pl.col("l3")).otherwise(pl.col("l2"))
+
+
+def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
+    """Why an entry does not load (null when it does), the first problem found in order:
+    meta line, category, date, then missing or shifted fields."""
     l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
         r",|\bet al\b"
     )
@@ -160,7 +183,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         pl.when(pl.col("n_after") > pl.col("expected")).then(abstract)
     ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
-    reason = (
+    return (
         pl.when(pl.col("category").is_null())
         .then(pl.format("malformed meta line '{}' (expected e.g. 'LGApr 7, 2024')", pl.col("meta")))
         .when(~is_known(pl.col("category")))
@@ -173,7 +196,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("entry has only a meta line (no title, authors or abstract)"))
         .when(pl.col("layout").is_null() & l1_is_author_list)
         .then(pl.lit("entry has no title"))
-        .when(pl.col("layout").is_null() & gap & (pl.col("n_after") >= 3))
+        .when(pl.col("layout").is_null() & pl.col("blank_after_title") & (pl.col("n_after") >= 3))
         .then(pl.format("entry has no readable author line (expected names separated by commas, found '{}')",
                         pl.col("l2").str.slice(0, 80)))
         .when(pl.col("layout").is_null() & (pl.col("n_after") == 1))
@@ -189,15 +212,3 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         .when(repeats)
         .then(pl.lit(REPEATED_LINE))
     )
-    return parsed.with_columns(
-        title=nfc(title),
-        authors_text=nfc(authors),
-        abstract=abstract.str.strip_chars(),  # NFC is applied in `parse_pages`, only where needed
-        reason=reason,
-    ).with_columns(
-        # A loaded entry uses its meta line and the lines its layout expects; a
-        # quarantined one takes every line up to the next meta line with it.
-        n_lines=pl.when(pl.col("reason").is_null())
-        .then(pl.col("expected") + 1)
-        .otherwise(pl.col("n_segment_lines")),
-    ).drop("l2_is_authors", "surely_full", "page_has_full", "blank_after_title")
