@@ -29,9 +29,9 @@ LOST_TITLE = "not a name: next to an author list (an entry whose meta line is mi
 
 
 def _number(value: pl.Expr, field: str) -> pl.Expr:
-    digits = value.str.replace_all(f"[,{patterns.THOUSANDS_SPACES}]", "")
     if field in FLOAT_FIELDS:
-        return digits.cast(pl.Float64, strict=False)
+        return value.str.replace_all(f"[,{patterns.THOUSANDS_SPACES}]", "").cast(pl.Float64, strict=False)
+    digits = value.str.replace_all(f"[,{patterns.THOUSANDS_SPACES}{patterns.COUNT_SEPARATORS}]", "")
     return digits.cast(pl.Int64, strict=False)
 
 

@@ -59,14 +59,19 @@ THOUSANDS_SPACES = " \u00a0\u2009\u202f"
 # A whole number in ASCII digits: `1928`, `1,928`, `1 928`. Separators only between groups
 # of three (`1,2,3` is damage, not 123; a space cannot swallow a neighbouring number).
 _INT = rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+|[0-9]+)"
+# Counts are whole numbers, so a dot or an apostrophe between groups of three groups
+# thousands too (`1.928` in German style, `1'928` in Swiss): it cannot be a decimal point
+# there. (Novelty and AI score may have decimals: there only `,` and spaces group.)
+COUNT_SEPARATORS = ".'’"
+_COUNT = rf"(?:{_INT}|[0-9]{{1,3}}(?:\.[0-9]{{3}})+|[0-9]{{1,3}}(?:['’][0-9]{{3}})+)"
 # Header lines. `h-index42`, `h-index 42`
-H_INDEX = rf"(?i)^h-?index\s*:?\s*(?P<v>{_INT})$"
+H_INDEX = rf"(?i)^h-?index\s*:?\s*(?P<v>{_COUNT})$"
 # `42papers`, `42 papers`, `1paper` (the profile's paper count; lower-case label)
-PAPER_COUNT = rf"^(?P<v>{_INT})\s*papers?$"
+PAPER_COUNT = rf"^(?P<v>{_COUNT})\s*papers?$"
 # `42 Papers`, `1 Paper` (the count line above the list; capital P)
-LISTED_COUNT = rf"^(?P<v>{_INT})\s*Papers?$"
-# `1,928citations`, `1,928 citations`, `1 928 citations`
-CITATIONS = rf"(?i)^(?P<v>{_INT})\s*citations?$"
+LISTED_COUNT = rf"^(?P<v>{_COUNT})\s*Papers?$"
+# `1,928citations`, `1,928 citations`, `1 928 citations`, `1.928 citations`
+CITATIONS = rf"(?i)^(?P<v>{_COUNT})\s*citations?$"
 # `Novelty58%`, `Novelty 58 %`
 NOVELTY = rf"(?i)^novelty\s*:?\s*(?P<v>{_INT}(?:\.[0-9]+)?)\s*%$"
 # `AI Score66`, `AI Score 66.5`

@@ -40,6 +40,22 @@ def test_thousands_grouped_by_spaces():
     assert fields["stated_listed_papers"] == 1204
 
 
+def test_counts_grouped_by_dots_or_apostrophes():
+    """A count is whole, so `1.928` (German style) and `1'928` (Swiss) are 1928; they were
+    quarantined as unreadable. Novelty and AI score keep the dot as a decimal point."""
+    fields, classified = _header(["Ana Silva", "h-index 1.024", "1'204papers", "12.345.678 citations",
+                                  "AI Score 66.500", "Novelty 58.5%", "1’204 Papers"])
+    assert classified["reason"].null_count() == classified.height
+    assert (fields["h_index"], fields["paper_count"], fields["citations"]) == (1024, 1204, 12_345_678)
+    assert (fields["ai_score"], fields["novelty_pct"], fields["stated_listed_papers"]) == (66.5, 58.5, 1204)
+
+
+@pytest.mark.parametrize("line", ["1.92citations", "1.9kcitations", "h-index 4.2", "12.3456 citations"])
+def test_a_dot_groups_only_three_digits_in_counts(line):
+    _, classified = _header(["Ana Silva", line])
+    assert classified["reason"][1].endswith("has an unreadable number"), classified["reason"][1]
+
+
 def test_a_space_groups_only_three_digits():
     _, classified = _header(["Ana Silva", "12 3456 citations"])
     assert classified["reason"].to_list() == [None, "header field 'citations' has an unreadable number"]
