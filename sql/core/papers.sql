@@ -1,7 +1,10 @@
 -- core.papers: one row per distinct paper across all pages. The paper's fields come from
 -- its entry on the most recent page, by the latest date the page was offered under (ties:
 -- smaller content hash, then earlier line), so the result does not depend on the order
--- pages arrived in.
+-- pages arrived in. One exception: a year-less date resolved after the first date any page
+-- listed the paper (an edited page parsed against its own, later date: `Jul 6` listed on
+-- 2026-06-01 is 2025-07-06, but on the edit of 2026-09-01 it reads 2026-07-06) takes the
+-- date of the paper's earliest listing, so no snapshot lists a paper before it appeared.
 -- The ranking reads only narrow columns; the wide ones (title, abstracts) are fetched for
 -- the one winning entry per paper, so memory does not grow with the abstracts' size.
 with content_dates as (
@@ -22,11 +25,16 @@ ranked as (
         entries.paper_id,
         entries.file_sha256,
         entries.line_no,
+        entries.published_on,
         pages.source_path,
         row_number() over (
             partition by entries.paper_id
             order by pages.last_as_of desc, entries.file_sha256, entries.line_no
         ) as rank_in_paper,
+        row_number() over (
+            partition by entries.paper_id
+            order by pages.first_as_of, entries.file_sha256, entries.line_no
+        ) as rank_first_listed,
         min(pages.first_as_of) over (partition by entries.paper_id) as first_seen_as_of,
         max(pages.last_as_of) over (partition by entries.paper_id) as last_seen_as_of,
     from staging.entries as entries
@@ -37,13 +45,21 @@ winners as (
     select * from ranked where rank_in_paper = 1
 ),
 
+first_listed as (
+    select paper_id, published_on as first_listed_published_on from ranked where rank_first_listed = 1
+),
+
 final as (
     select
         entries.paper_id,
         entries.title,
         entries.abstract,
         entries.category,
-        entries.published_on,
+        case
+            when entries.published_year_inferred and entries.published_on > winners.first_seen_as_of
+                then least(entries.published_on, first_listed.first_listed_published_on)
+            else entries.published_on
+        end as published_on,
         entries.published_year_inferred,
         entries.has_code,
         entries.code_url,
@@ -57,6 +73,7 @@ final as (
     from winners
     inner join staging.entries as entries
         on entries.file_sha256 = winners.file_sha256 and entries.line_no = winners.line_no
+    inner join first_listed on first_listed.paper_id = winners.paper_id
 )
 
 select * from final

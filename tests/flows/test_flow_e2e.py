@@ -729,3 +729,24 @@ def test_rebuild_parses_with_the_earliest_offered_date(tmp_path):
     rebuild_flow(warehouse=str(warehouse))
     assert query(warehouse, "select distinct as_of from staging.pages").item() == dt.date(2026, 1, 10)
     assert query(warehouse, "select distinct as_of from meta.source_files").item() == dt.date(2026, 1, 10)
+
+
+def test_an_edited_page_does_not_move_a_year_less_date_past_the_first_listing(tmp_path):
+    """`Jul 6` on the page of 2026-06-01 is 2025-07-06; the same page edited (a new text)
+    and offered on 2026-09-01 reads it as 2026-07-06. core.papers took the newest listing's
+    date, so the snapshot of 2026-06-01 listed a paper published a month after it."""
+    import datetime as dt
+
+    warehouse = tmp_path / "w.duckdb"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = "Jane Doe\nh-index {h}\nLGJul 6\nGraph Transformers without Labels\nJane Doe, Li Wei\nWe study x.\n"
+    for h, day in ((3, dt.date(2026, 6, 1)), (4, dt.date(2026, 9, 1))):
+        (folder / "p.txt").write_text(page.format(h=h), encoding="utf-8")
+        profile_etl_flow(paths=[str(folder)], warehouse=str(warehouse), as_of=day)
+    paper = query(warehouse, "select published_on, published_year_inferred, first_seen_as_of from core.papers")
+    assert paper.rows() == [(dt.date(2025, 7, 6), True, dt.date(2026, 6, 1))]
+    early = query(warehouse, """
+        select count(*) n from core.profile_papers join core.papers using (paper_id)
+        where published_on > profile_papers.as_of""")
+    assert early["n"].item() == 0
