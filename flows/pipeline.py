@@ -271,7 +271,9 @@ def run_pipeline(
         changed = changes > 0 or full_refresh or load.migrated_since_last_run(con)
         totals = load.finish_run(con, run_id, load.RunCounts(**counts), changed=changed)
         top_reasons = load.top_quarantine_reasons(con, run_id)
-    summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
+        conflicts = load.count_snapshot_conflicts(con)
+    summary = {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()},
+               "n_snapshot_conflicts": conflicts}
     _publish_artifact(summary, top_reasons)
     return summary
 

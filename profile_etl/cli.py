@@ -248,6 +248,12 @@ def _print_summary(summary: dict, warehouse: Path) -> None:
             f"{summary['n_pages_without_owner']} page(s) had no header and no author on a majority "
             "of their entries: their papers loaded without a researcher."
         )
+    if summary.get("n_snapshot_conflicts"):
+        console.print(
+            f"{summary['n_snapshot_conflicts']} researcher-date(s) are described by several different pages "
+            "(namesakes, or fragments of one profile): each snapshot keeps the page listing the most papers; "
+            "see analytics.snapshot_conflicts."
+        )
     if summary["n_records_quarantined"]:
         console.print("see quarantine.records for what did not load, e.g. "
                       "profile-etl sql \"select source_path, line_no, reason from quarantine.records\"")

@@ -35,6 +35,7 @@ GRAIN = {
     "top_scored_papers": ["researcher_id", "paper_id"],
     "suspect_attributions": ["researcher_id", "paper_id"],
     "line_accounting": ["path", "file_sha256"],
+    "snapshot_conflicts": ["researcher_id", "as_of"],
 }
 
 
@@ -80,6 +81,16 @@ RAVI = _page(
          "Measurements of soil carbon sequestration under wheat rotation, tillage and nitrogen fertiliser."),
     ],
 )
+# Two people named Sam Ortiz, a roboticist and a vision researcher, scraped the same day.
+SAM_ROBOTS = _page(
+    ["Sam Ortiz", "RO", "h-index1"],
+    [("ROApr 2, 2025", "Legged Robots on Ice", "Sam Ortiz, Otto Falk", "Legged robots walk on ice."),
+     ("ROApr 3, 2025", "Legged Robots on Sand", "Sam Ortiz, Otto Falk", "Legged robots walk on sand.")],
+)
+SAM_VISION = _page(
+    ["Sam Ortiz", "CV", "h-index5"],
+    [("CVMay 2, 2025", "Seeing in Fog", "Sam Ortiz, Ida Lund", "Cameras see through fog.")],
+)
 LI = _page(
     ["Li Wei", "LG"],
     [
@@ -102,7 +113,8 @@ def warehouse(tmp_path_factory, prefect_harness) -> Path:
     early = tmp_path_factory.mktemp("early")
     (early / "jane.txt").write_text(JANE_V1, encoding="utf-8")
     late = tmp_path_factory.mktemp("late")
-    for name, text in {"jane.txt": JANE_V2, "ravi.txt": RAVI, "li.txt": LI, "mia.txt": MIA}.items():
+    for name, text in {"jane.txt": JANE_V2, "ravi.txt": RAVI, "li.txt": LI, "mia.txt": MIA,
+                       "sam_robots.txt": SAM_ROBOTS, "sam_vision.txt": SAM_VISION}.items():
         (late / name).write_text(text, encoding="utf-8")
     if SEED_PAGE.is_file():
         shutil.copy(SEED_PAGE, late / SEED_PAGE.name)
@@ -110,6 +122,7 @@ def warehouse(tmp_path_factory, prefect_harness) -> Path:
     first = profile_etl_flow(paths=[str(early)], warehouse=str(path), as_of=EARLY_AS_OF)
     second = profile_etl_flow(paths=[str(late)], warehouse=str(path), as_of=SEED_AS_OF)
     assert first["n_records_quarantined"] == second["n_records_quarantined"] == 0
+    assert (first["n_snapshot_conflicts"], second["n_snapshot_conflicts"]) == (0, 1)  # the two Sam Ortiz pages
     return path
 
 
@@ -400,3 +413,19 @@ def test_suspect_attributions_on_the_seed_page_flag_only_the_namesake(warehouse,
     assert runner_up < 0.5 <= flagged["suspect_score"]
     all_flagged = query(warehouse, "select r.name, s.title from analytics.suspect_attributions s join core.researchers r using (researcher_id) where s.is_suspect order by all")
     assert all_flagged.rows() == [("Ravi Kumar", "Soil Carbon Sequestration in Wheat Fields"), ("Yihua Zhang", NAMESAKE_TITLE)]
+
+
+def test_snapshot_conflicts_show_the_day_two_pages_describe_one_researcher(warehouse):
+    """Two pages named Sam Ortiz on one day: the snapshot keeps the page listing more papers
+    (sam_robots.txt), and the view shows the other page and the paper it listed."""
+    view = _view(warehouse, "snapshot_conflicts")
+    assert view.select("name", "as_of", "n_pages").rows() == [("Sam Ortiz", SEED_AS_OF, 2)]
+    row = view.row(0, named=True)
+    assert row["kept_path"].endswith("sam_robots.txt")
+    assert [p.rsplit("/", 1)[-1] for p in row["other_paths"]] == ["sam_vision.txt"]
+    assert row["listed_papers_per_page"] == [2, 1]
+    assert sorted(row["primary_categories"]) == ["CV", "RO"] and sorted(row["h_indexes"]) == [1, 5]
+    assert row["n_papers_not_in_snapshot"] == 1
+    kept = query(warehouse, "select count(*) n from core.profile_papers where researcher_id = ? and as_of = ?",
+                 [row["researcher_id"], SEED_AS_OF])
+    assert kept["n"].item() == 2
