@@ -68,7 +68,7 @@ class Author(_Core):
 
     author_id: str = pa.Field(unique=True, str_matches=ID_PATTERN,
                               description="Stable id over the name folded for Unicode form, case and spacing.")
-    name: str = pa.Field(description="The name as first listed (NFC, spaces collapsed).")
+    name: str = pa.Field(description="The spelling of the name seen most often (ties: the smallest), NFC.")
 
 
 class PaperAuthor(_Core):
