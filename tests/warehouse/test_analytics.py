@@ -36,6 +36,7 @@ GRAIN = {
     "suspect_attributions": ["researcher_id", "paper_id"],
     "line_accounting": ["path", "file_sha256"],
     "snapshot_conflicts": ["researcher_id", "as_of"],
+    "quarantine_reasons": ["kind", "stage"],
 }
 
 
@@ -91,6 +92,11 @@ SAM_VISION = _page(
     ["Sam Ortiz", "CV", "h-index5"],
     [("CVMay 2, 2025", "Seeing in Fog", "Sam Ortiz, Ida Lund", "Cameras see through fog.")],
 )
+# A fragment whose three entries are all damaged: three quarantine records.
+DAMAGED = (
+    "LGFeb 30, 2024\nBroken One\nZoe Park\nA.\nLGFeb 31, 2024\nBroken Two\nZoe Park\nB.\n"
+    "XXJan 1, 2024\nBroken Three\nZoe Park\nC.\n"
+)
 LI = _page(
     ["Li Wei", "LG"],
     [
@@ -114,14 +120,14 @@ def warehouse(tmp_path_factory, prefect_harness) -> Path:
     (early / "jane.txt").write_text(JANE_V1, encoding="utf-8")
     late = tmp_path_factory.mktemp("late")
     for name, text in {"jane.txt": JANE_V2, "ravi.txt": RAVI, "li.txt": LI, "mia.txt": MIA,
-                       "sam_robots.txt": SAM_ROBOTS, "sam_vision.txt": SAM_VISION}.items():
+                       "sam_robots.txt": SAM_ROBOTS, "sam_vision.txt": SAM_VISION, "damaged.txt": DAMAGED}.items():
         (late / name).write_text(text, encoding="utf-8")
     if SEED_PAGE.is_file():
         shutil.copy(SEED_PAGE, late / SEED_PAGE.name)
     path = tmp_path_factory.mktemp("wh") / "w.duckdb"
     first = profile_etl_flow(paths=[str(early)], warehouse=str(path), as_of=EARLY_AS_OF)
     second = profile_etl_flow(paths=[str(late)], warehouse=str(path), as_of=SEED_AS_OF)
-    assert first["n_records_quarantined"] == second["n_records_quarantined"] == 0
+    assert (first["n_records_quarantined"], second["n_records_quarantined"]) == (0, 3)  # damaged.txt
     assert (first["n_snapshot_conflicts"], second["n_snapshot_conflicts"]) == (0, 1)  # the two Sam Ortiz pages
     return path
 
@@ -429,3 +435,15 @@ def test_snapshot_conflicts_show_the_day_two_pages_describe_one_researcher(wareh
     kept = query(warehouse, "select count(*) n from core.profile_papers where researcher_id = ? and as_of = ?",
                  [row["researcher_id"], SEED_AS_OF])
     assert kept["n"].item() == 2
+
+
+def test_quarantine_reasons_fold_values_into_kinds(warehouse):
+    view = _view(warehouse, "quarantine_reasons", ["kind"])
+    assert view.select("kind", "stage", "n_records", "n_files", "n_lines").rows() == [
+        ("invalid date '...'", "parse", 2, 1, 8),
+        ("unknown category code '...'", "parse", 1, 1, 4),
+    ]
+    assert view["example_reason"].to_list() == ["invalid date 'Feb 30, 2024'", "unknown category code 'XX'"]
+    assert view["example_line_no"].to_list() == [1, 9]
+    total = query(warehouse, "select count(*) n from quarantine.records")["n"].item()
+    assert view["n_records"].sum() == total
