@@ -26,15 +26,13 @@ ranked as (
         entries.file_sha256,
         entries.line_no,
         entries.published_on,
+        entries.published_year_inferred,
+        pages.first_as_of,
         pages.source_path,
         row_number() over (
             partition by entries.paper_id
             order by pages.last_as_of desc, entries.file_sha256, entries.line_no
         ) as rank_in_paper,
-        row_number() over (
-            partition by entries.paper_id
-            order by pages.first_as_of, entries.file_sha256, entries.line_no
-        ) as rank_first_listed,
         min(pages.first_as_of) over (partition by entries.paper_id) as first_seen_as_of,
         max(pages.last_as_of) over (partition by entries.paper_id) as last_seen_as_of,
     from staging.entries as entries
@@ -46,7 +44,19 @@ winners as (
 ),
 
 first_listed as (
-    select paper_id, published_on as first_listed_published_on from ranked where rank_first_listed = 1
+    -- only for the (rare) papers whose winning date was inferred past their first listing
+    select
+        ranked.paper_id,
+        arg_min(
+            ranked.published_on,
+            struct_pack(first_as_of := ranked.first_as_of, sha := ranked.file_sha256, line := ranked.line_no)
+        ) as first_listed_published_on,
+    from ranked
+    semi join (
+        select paper_id from winners
+        where published_year_inferred and published_on > first_seen_as_of
+    ) as late using (paper_id)
+    group by ranked.paper_id
 ),
 
 final as (
@@ -55,11 +65,8 @@ final as (
         entries.title,
         entries.abstract,
         entries.category,
-        case
-            when entries.published_year_inferred and entries.published_on > winners.first_seen_as_of
-                then least(entries.published_on, first_listed.first_listed_published_on)
-            else entries.published_on
-        end as published_on,
+        coalesce(least(entries.published_on, first_listed.first_listed_published_on), entries.published_on)
+            as published_on,
         entries.published_year_inferred,
         entries.has_code,
         entries.code_url,
@@ -73,7 +80,7 @@ final as (
     from winners
     inner join staging.entries as entries
         on entries.file_sha256 = winners.file_sha256 and entries.line_no = winners.line_no
-    inner join first_listed on first_listed.paper_id = winners.paper_id
+    left join first_listed on first_listed.paper_id = winners.paper_id
 )
 
 select * from final
