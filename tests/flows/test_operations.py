@@ -57,6 +57,20 @@ def test_reading_retries_transient_io_errors(tmp_path, corpus, prefect_harness, 
     assert summary["n_files_loaded"] == 8 and summary["n_files_failed"] == 0
 
 
+def _break_the_parser_on_poison(monkeypatch) -> None:
+    """A bug in the parser, met only by pages that contain `POISON`."""
+    from profile_etl.flows import pipeline
+
+    real = pipeline.process_pages
+
+    def breaks_on_poison(docs):
+        if docs["text"].str.contains("POISON").any():
+            raise ZeroDivisionError("a bug")
+        return real(docs)
+
+    monkeypatch.setattr(pipeline, "process_pages", breaks_on_poison)
+
+
 def test_a_batch_that_fails_unexpectedly_fails_the_run_naming_the_file(tmp_path, corpus, prefect_harness, monkeypatch):
     from profile_etl.flows import pipeline
 
@@ -67,14 +81,7 @@ def test_a_batch_that_fails_unexpectedly_fails_the_run_naming_the_file(tmp_path,
     poison.parent.mkdir()
     poison.write_text("Jane Doe\nLGJan 5, 2024\nPOISON\nJane Doe\nA.\n", encoding="utf-8")
     (poison.parent / "fine.txt").write_text("Li Wei\nLGJan 5, 2024\nFine\nLi Wei\nB.\n", encoding="utf-8")
-    real = pipeline.process_pages
-
-    def breaks_on_poison(docs):
-        if docs["text"].str.contains("POISON").any():
-            raise ZeroDivisionError("a bug")
-        return real(docs)
-
-    monkeypatch.setattr(pipeline, "process_pages", breaks_on_poison)
+    _break_the_parser_on_poison(monkeypatch)
     state = profile_etl_flow(paths=[str(poison.parent)], warehouse=str(warehouse), as_of=SEED_AS_OF,
                              return_state=True)
     assert state.is_failed()
@@ -88,11 +95,11 @@ def test_a_rebuild_that_fails_unexpectedly_names_the_file_and_fetches_texts_per_
 ):
     """`rebuild` parsed its batches without naming the page that broke the parser, and it
     read every stored text into memory before its first batch."""
+    import shutil
+
     from profile_etl.flows import pipeline
     from profile_etl.flows.pipeline import rebuild_flow
     from profile_etl.warehouse import load
-
-    import shutil
 
     warehouse = tmp_path / "w.duckdb"
     pages = shutil.copytree(corpus, tmp_path / "in")
@@ -106,15 +113,8 @@ def test_a_rebuild_that_fails_unexpectedly_names_the_file_and_fetches_texts_per_
         fetched.append(rows.height)
         return real_with_texts(con, rows)
 
-    real = pipeline.process_pages
-
-    def breaks_on_poison(docs):
-        if docs["text"].str.contains("POISON").any():
-            raise ZeroDivisionError("a bug")
-        return real(docs)
-
     monkeypatch.setattr(load, "with_texts", counting_with_texts)
-    monkeypatch.setattr(pipeline, "process_pages", breaks_on_poison)
+    _break_the_parser_on_poison(monkeypatch)
     state = rebuild_flow(warehouse=str(warehouse), batch_size=2, return_state=True)
     assert state.is_failed()
     with pytest.raises(pipeline.BatchError, match=r"parsing .*poison\.txt failed: ZeroDivisionError: a bug"):
