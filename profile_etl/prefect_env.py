@@ -11,6 +11,7 @@ import atexit
 import os
 import re
 import select
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -177,7 +178,9 @@ class ApiStartError(RuntimeError):
 def _check_configured_api(timeout_s: float = 10.0) -> None:
     """An API the user configured (`PREFECT_API_URL`, or their Prefect profile) that does not
     answer would fail the run with Prefect's traceback of a hundred lines: fail with one.
-    Any HTTP answer will do (Prefect Cloud answers 401 without a key: the client has one)."""
+    Any answer will do: an HTTP error (Prefect Cloud answers 401 without a key: the client
+    has one) or a TLS handshake this check cannot verify (Prefect's client may, with
+    PREFECT_API_SSL_CERT_FILE or PREFECT_API_TLS_INSECURE_SKIP_VERIFY)."""
     from prefect.settings import get_current_settings
 
     url = get_current_settings().api.url
@@ -190,6 +193,8 @@ def _check_configured_api(timeout_s: float = 10.0) -> None:
         return  # it answered
     except (OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, ssl.SSLError):
+            return  # it answered; TLS is Prefect's business (its own certificate settings apply)
         raise ApiStartError(
             f"the Prefect API at {url} (PREFECT_API_URL) does not answer: {reason}; start it "
             "(`prefect server start`) or unset PREFECT_API_URL to let the command start its own"

@@ -59,6 +59,60 @@ def test_no_server_is_started_when_the_environment_names_an_api(tmp_path):
         server.shutdown()
 
 
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_an_https_api_this_check_cannot_verify_still_counts_as_answering(tmp_path):
+    """A self-signed API that Prefect's client accepts (PREFECT_API_SSL_CERT_FILE or
+    PREFECT_API_TLS_INSECURE_SKIP_VERIFY) was refused by the check as not answering."""
+    import http.server
+    import ssl
+    import threading
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    cert, key = _self_signed_certificate(tmp_path)
+    server = http.server.HTTPServer(("127.0.0.1", 0), Answers)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{server.server_port}/api"
+        result = _python("""
+            from profile_etl import prefect_env
+            api = prefect_env.start_api_early()
+            api.connect()
+            api.wait()
+        """, tmp_path, PREFECT_API_URL=url, PREFECT_API_TLS_INSECURE_SKIP_VERIFY="true")
+        assert result.returncode == 0, result.stderr
+    finally:
+        server.shutdown()
+
+
 def test_a_configured_api_that_does_not_answer_is_one_line_not_a_traceback(tmp_path):
     """It used to fail the run with Prefect's traceback of 130 lines (exit 1)."""
     result = _python("""
