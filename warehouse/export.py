@@ -14,6 +14,7 @@ that no longer exist do not linger.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,10 +25,14 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from ..prefect_db import pid_alive
+from .errors import WarehouseError
+
 PARTITIONS = {("core", "papers"): "published_year"}
 # Rows per Arrow batch streamed from DuckDB to Parquet: memory stays flat however large a
 # table is (`core.papers` carries every abstract twice).
 BATCH_ROWS = 50_000
+STAGING_PREFIX = ".export-"
 
 
 def exportable(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -48,8 +53,11 @@ def _quoted(schema: str, name: str) -> str:
 
 def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
     """Write every core table and analytics view as Parquet; returns rows written per object."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WarehouseError(f"OUT_DIR is not a directory: {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
+    _remove_abandoned_exports(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         written = _write_objects(con, staging / "new")
         (staging / "old").mkdir()
@@ -60,14 +68,26 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
     return written
 
 
+def _remove_abandoned_exports(out_dir: Path) -> None:
+    """The hidden folders of exports whose process died (a kill leaves a whole copy, which a
+    `**` glob over OUT_DIR would read); those of running exports are left alone."""
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _swap_in(new: Path, final: Path, old: Path) -> None:
-    """Put `new` at `final`, moving what was there to `old`: two renames, no copy."""
-    if final.exists():
-        final.rename(old)
+    """Put `new` at `final`, moving what was there to `old`: two renames, no copy. If the
+    second fails or is interrupted, the old folder goes back."""
+    moved = False
     try:
+        if final.exists():
+            final.rename(old)
+            moved = True
         new.rename(final)
-    except OSError:
-        if old.exists():
+    except BaseException:
+        if moved and not final.exists():
             old.rename(final)
         raise
 
@@ -111,7 +131,8 @@ def _write_partitioned(relation: duckdb.DuckDBPyRelation, folder: Path, partitio
 
     folder.mkdir()
     ds.write_dataset(counted(), folder, schema=reader.schema, format="parquet", partitioning=[partition],
-                     partitioning_flavor="hive", basename_template="part-{i}.parquet")
+                     partitioning_flavor="hive", basename_template="part-{i}.parquet",
+                     max_partitions=100_000)  # pyarrow's default, 1,024, is a cap on years
     if rows == 0:  # no partition to write: one empty file keeps the columns readable
         pq.write_table(reader.schema.empty_table(), folder / "empty.parquet")
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -165,3 +166,66 @@ def test_export_streams_tables_in_batches(warehouse, tmp_path, monkeypatch):
     assert pq.ParquetFile(tmp_path / "out" / "core" / "paper_authors.parquet").metadata.num_row_groups > 1
     frame = pl.read_parquet(tmp_path / "out" / "core" / "papers", hive_partitioning=True)
     assert frame.height == written["core.papers"] and frame["paper_id"].n_unique() == frame.height
+
+
+def test_an_export_interrupted_between_its_renames_puts_the_old_folder_back(warehouse, tmp_path, monkeypatch):
+    """Ctrl-C between moving the old `core/` aside and moving the new one in used to lose
+    `core/` (the hidden folder holding the old one was removed on the way out)."""
+    from profile_etl.warehouse import export
+
+    out = tmp_path / "out"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        export_parquet(con, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_rename = Path.rename
+
+    def interrupted_rename(self, target):
+        if self.name == "core" and "new" in self.parts:
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", interrupted_rename)
+    with duckdb.connect(str(warehouse), read_only=True) as con, pytest.raises(KeyboardInterrupt):
+        export_parquet(con, out)
+    monkeypatch.undo()
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert set(after) == set(before) and (out / "core" / "researchers.parquet").is_file()
+
+
+def test_export_removes_what_a_killed_export_left_and_refuses_a_file_as_out_dir(warehouse, tmp_path):
+    from profile_etl.warehouse.errors import WarehouseError
+
+    out = tmp_path / "out"
+    dead = out / ".export-999999999-abc"  # no such process
+    (dead / "new" / "core").mkdir(parents=True)
+    (dead / "new" / "core" / "papers.parquet").write_bytes(b"half")
+    alive = out / f".export-{os.getpid()}-xyz"  # an export still running
+    alive.mkdir()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        export_parquet(con, out)
+        assert not dead.exists() and alive.is_dir()
+        with pytest.raises(WarehouseError, match="OUT_DIR is not a directory"):
+            export_parquet(con, tmp_path / "out" / "core" / "researchers.parquet")
+
+
+def test_export_writes_more_than_a_thousand_publication_years(tmp_path):
+    """pyarrow writes at most 1,024 partitions unless told otherwise; the polars export had
+    no such cap."""
+    import datetime as dt
+
+    from profile_etl.warehouse.connection import apply_migrations, apply_views
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        apply_migrations(con)
+        apply_views(con)
+        papers = pl.DataFrame({
+            "paper_id": [f"{i:016x}" for i in range(1100)], "title": "t", "abstract": "a", "category": "LG",
+            "published_on": [dt.date(900 + i, 1, 1) for i in range(1100)], "published_year_inferred": False,
+            "has_code": False, "authors_truncated": False,
+        })
+        con.register("_papers", papers.to_arrow())
+        con.execute("insert into core.papers by name select * from _papers")
+        written = export_parquet(con, tmp_path / "out")
+    assert written["core.papers"] == papers.height
+    assert len(list((tmp_path / "out" / "core" / "papers").iterdir())) == 1100
