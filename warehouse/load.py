@@ -555,7 +555,7 @@ def top_quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str, limit: i
     (`invalid date '...'`, `file looks binary (NUL byte at offset N, line N)`)."""
     return con.execute(
         """
-        select regexp_replace(regexp_replace(reason, '''[^'']*''', '''...''', 'g'), ' [0-9]+', ' N', 'g') as kind,
+        select regexp_replace(regexp_replace(reason, '''.*''', '''...'''), ' [0-9]+', ' N', 'g') as kind,
                count(*) as n
         from quarantine.records where run_id = ?
         group by kind order by n desc, kind limit ?

@@ -6,7 +6,8 @@ create or replace view analytics.quarantine_reasons as
 with records as (
     select
         *,
-        regexp_replace(regexp_replace(reason, '''[^'']*''', '''...''', 'g'), ' [0-9]+', ' N', 'g') as kind,
+        -- from the first quote to the last: a quoted value may hold an apostrophe (`O'Brien`)
+        regexp_replace(regexp_replace(reason, '''.*''', '''...'''), ' [0-9]+', ' N', 'g') as kind,
     from quarantine.records
 ),
 
@@ -16,12 +17,14 @@ final as (
         stage,
         count(*) as n_records,
         count(distinct source_path) as n_files,
-        sum(n_lines) as n_lines,
-        min(reason) as example_reason,
-        arg_min(source_path, reason) as example_path,
-        arg_min(line_no, reason) as example_line_no,
+        sum(n_lines)::bigint as n_lines,
+        -- one record as the example: the smallest by reason, then file, then line
+        min(struct_pack(reason := reason, path := source_path, line_no := line_no)) as example,
     from records
     group by kind, stage
 )
 
-select * from final
+select
+    kind, stage, n_records, n_files, n_lines,
+    example.reason as example_reason, example.path as example_path, example.line_no as example_line_no,
+from final

@@ -92,10 +92,11 @@ SAM_VISION = _page(
     ["Sam Ortiz", "CV", "h-index5"],
     [("CVMay 2, 2025", "Seeing in Fog", "Sam Ortiz, Ida Lund", "Cameras see through fog.")],
 )
-# A fragment whose three entries are all damaged: three quarantine records.
+# A fragment whose four entries are all damaged: four quarantine records.
 DAMAGED = (
     "LGFeb 30, 2024\nBroken One\nZoe Park\nA.\nLGFeb 31, 2024\nBroken Two\nZoe Park\nB.\n"
     "XXJan 1, 2024\nBroken Three\nZoe Park\nC.\n"
+    "LGJan 2, 2024\n\nBroken Four\n\nSeán O'Brien and Li Wei\n\nD.\n"
 )
 LI = _page(
     ["Li Wei", "LG"],
@@ -127,7 +128,7 @@ def warehouse(tmp_path_factory, prefect_harness) -> Path:
     path = tmp_path_factory.mktemp("wh") / "w.duckdb"
     first = profile_etl_flow(paths=[str(early)], warehouse=str(path), as_of=EARLY_AS_OF)
     second = profile_etl_flow(paths=[str(late)], warehouse=str(path), as_of=SEED_AS_OF)
-    assert (first["n_records_quarantined"], second["n_records_quarantined"]) == (0, 3)  # damaged.txt
+    assert (first["n_records_quarantined"], second["n_records_quarantined"]) == (0, 4)  # damaged.txt
     assert (first["n_snapshot_conflicts"], second["n_snapshot_conflicts"]) == (0, 1)  # the two Sam Ortiz pages
     return path
 
@@ -439,11 +440,17 @@ def test_snapshot_conflicts_show_the_day_two_pages_describe_one_researcher(wareh
 
 def test_quarantine_reasons_fold_values_into_kinds(warehouse):
     view = _view(warehouse, "quarantine_reasons", ["kind"])
+    # A quoted value may hold an apostrophe: it is folded whole all the same.
+    no_author_line = "entry has no readable author line (expected names separated by commas, found '...')"
     assert view.select("kind", "stage", "n_records", "n_files", "n_lines").rows() == [
+        (no_author_line, "parse", 1, 1, 4),
         ("invalid date '...'", "parse", 2, 1, 8),
         ("unknown category code '...'", "parse", 1, 1, 4),
     ]
-    assert view["example_reason"].to_list() == ["invalid date 'Feb 30, 2024'", "unknown category code 'XX'"]
-    assert view["example_line_no"].to_list() == [1, 9]
+    assert view["example_reason"].to_list() == [
+        "entry has no readable author line (expected names separated by commas, found 'Seán O'Brien and Li Wei')",
+        "invalid date 'Feb 30, 2024'", "unknown category code 'XX'"]
+    assert view["example_line_no"].to_list() == [13, 1, 9]
+    assert all(path.endswith("damaged.txt") for path in view["example_path"])
     total = query(warehouse, "select count(*) n from quarantine.records")["n"].item()
     assert view["n_records"].sum() == total
