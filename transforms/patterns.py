@@ -58,12 +58,13 @@ EDGE_CHARS = (
 THOUSANDS_SPACES = " \u00a0\u2009\u202f"
 # A whole number in ASCII digits: `1928`, `1,928`, `1 928`. Separators only between groups
 # of three (`1,2,3` is damage, not 123; a space cannot swallow a neighbouring number).
-_INT = rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+|[0-9]+)"
+_GROUP1 = r"[1-9][0-9]{0,2}"  # the first group of a grouped number: `0,123` or `0.123` is no thousand
+_INT = rf"(?:{_GROUP1}(?:,[0-9]{{3}})+|{_GROUP1}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+|[0-9]+)"
 # Counts are whole numbers, so a dot or an apostrophe between groups of three groups
 # thousands too (`1.928` in German style, `1'928` in Swiss): it cannot be a decimal point
 # there. (Novelty and AI score may have decimals: there only `,` and spaces group.)
 COUNT_SEPARATORS = ".'’"
-_COUNT = rf"(?:{_INT}|[0-9]{{1,3}}(?:\.[0-9]{{3}})+|[0-9]{{1,3}}(?:['’][0-9]{{3}})+)"
+_COUNT = rf"(?:{_INT}|{_GROUP1}(?:\.[0-9]{{3}})+|{_GROUP1}(?:['’][0-9]{{3}})+)"
 # Header lines. `h-index42`, `h-index 42`
 H_INDEX = rf"(?i)^h-?index\s*:?\s*(?P<v>{_COUNT})$"
 # `42papers`, `42 papers`, `1paper` (the profile's paper count; lower-case label)

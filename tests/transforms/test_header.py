@@ -50,7 +50,8 @@ def test_counts_grouped_by_dots_or_apostrophes():
     assert (fields["ai_score"], fields["novelty_pct"], fields["stated_listed_papers"]) == (66.5, 58.5, 1204)
 
 
-@pytest.mark.parametrize("line", ["1.92citations", "1.9kcitations", "h-index 4.2", "12.3456 citations"])
+@pytest.mark.parametrize("line", ["1.92citations", "1.9kcitations", "h-index 4.2", "12.3456 citations",
+                                  "0.123 papers", "0,123citations", "0 123 citations"])
 def test_a_dot_groups_only_three_digits_in_counts(line):
     _, classified = _header(["Ana Silva", line])
     assert classified["reason"][1].endswith("has an unreadable number"), classified["reason"][1]
