@@ -106,6 +106,8 @@ def _check_input_paths(paths: list[Path]) -> None:
 @click.version_option(package_name="profile-etl")
 def main() -> None:
     """Researcher-profile pages -> DuckDB warehouse."""
+    if any(arg in ("--help", "-h") for arg in sys.argv[1:]):
+        return  # help needs no settings, and must show even when one is bad
     from pydantic import ValidationError
 
     try:

@@ -160,11 +160,18 @@ def test_more_user_errors_are_one_line(sample_warehouse, args, text):
         (["run"], {"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer"),
         (["run", "--dask-address", "tcp://127.0.0.1:9"], {}, "the Dask scheduler at tcp://127.0.0.1:9 does not answer"),
         (["run", "--task-runner", "thread", "--dask-address", "tcp://127.0.0.1:9"], {}, "--dask-address needs --task-runner dask"),
+        (["run"], {"PROFILE_ETL_DUCKDB_MEMORY_LIMIT": "lots"}, "invalid PROFILE_ETL_DUCKDB_MEMORY_LIMIT 'lots'"),
     ],
-    ids=["bad-setting", "bad-setting-sql", "dead-prefect-api", "dead-dask-scheduler", "thread-with-dask-address"],
+    ids=["bad-setting", "bad-setting-sql", "dead-prefect-api", "dead-dask-scheduler", "thread-with-dask-address",
+         "bad-memory-limit"],
 )
 def test_configuration_errors_are_one_line(tmp_path, args, env, text):
     _one_line_error(_cli(*args, "--warehouse", str(tmp_path / "w.duckdb"), **env), text)
+
+
+def test_help_shows_even_with_a_bad_setting():
+    result = _cli("run", "--help", PROFILE_ETL_BATCH_SIZE="abc")
+    assert result.returncode == 0 and "Load PATHS" in result.stdout, result.stderr
 
 
 def test_generate_into_a_file_is_one_line(tmp_path):

@@ -122,12 +122,18 @@ WORK_ROW_GROUP_SIZE = 2048
 WORK_CATALOG = "warehouse"
 
 
+class _WorkCopyUnusable(WarehouseError):
+    """The work copy could not be attached (damaged, or not a database)."""
+
+
 def _connect_work(path: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     config = {"memory_limit": memory_limit} if memory_limit else {}
     try:
         con = duckdb.connect(config=config)
-    except duckdb.Error as error:
-        raise WarehouseError(_describe(error, path)) from error
+    except duckdb.Error as error:  # an in-memory database: only the settings can be wrong
+        raise WarehouseError(
+            f"invalid PROFILE_ETL_DUCKDB_MEMORY_LIMIT {memory_limit!r}: {str(error).splitlines()[0]}"
+        ) from error
     try:
         con.execute(
             f"attach ? as {WORK_CATALOG} (row_group_size {WORK_ROW_GROUP_SIZE})", [str(work_path(path))]
@@ -135,7 +141,7 @@ def _connect_work(path: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnec
         con.execute(f"use {WORK_CATALOG}")
     except duckdb.Error as error:
         con.close()
-        raise WarehouseError(_describe(error, path)) from error
+        raise _WorkCopyUnusable(_describe(error, path)) from error
     return con
 
 
@@ -156,7 +162,7 @@ def _open_work_copy(path: Path, memory_limit: str | None) -> tuple[duckdb.DuckDB
     prepare_work_copy(path)
     try:
         con = _connect_work(path, memory_limit)
-    except WarehouseError:
+    except _WorkCopyUnusable:
         prepare_work_copy(path, fresh=True)
         con = _connect_work(path, memory_limit)  # fails again only if the published file is bad
     try:
