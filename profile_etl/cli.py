@@ -278,7 +278,7 @@ def serve(paths: tuple[Path, ...], cron: str | None, name: str, warehouse: Path 
     task_runner = _runner_for(task_runner, dask_address)
     from . import prefect_env
 
-    prefect_env.configure()
+    prefect_env.configure(ui=True)
     # Prefect's embedded server runs no scheduler: without an API of the user's, this
     # command starts a server that does, and stops it when it ends.
     api = prefect_env.start_api_early(services=True)

@@ -44,10 +44,12 @@ ONE_SHOT_DEFAULTS = {
 }
 
 
-def configure(one_shot: bool = False) -> None:
+def configure(one_shot: bool = False, ui: bool = False) -> None:
     """Apply the quiet defaults (and, for a single run, the one-shot ones) to this
-    process's environment."""
+    process's environment; with `ui`, the server may serve Prefect's web UI (`serve`)."""
     defaults = QUIET_DEFAULTS | (ONE_SHOT_DEFAULTS if one_shot else {})
+    if ui:
+        defaults = {k: v for k, v in defaults.items() if k != "PREFECT_SERVER_UI_ENABLED"}
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
 

@@ -74,8 +74,9 @@ def main() -> int:
     parent = os.getppid()
     _stop_on_sigterm()
     os.environ.update(SERVER_ENV)
-    if os.environ.get(WITH_SERVICES):
+    if os.environ.get(WITH_SERVICES):  # a long-lived server: its UI too, unless switched off
         del os.environ["PREFECT__SERVER_EPHEMERAL"]
+        del os.environ["PREFECT_UI_ENABLED"]
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()

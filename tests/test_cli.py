@@ -227,3 +227,39 @@ def test_rebuild_prints_the_counts_it_records(tmp_path):
     assert recorded == "1"
     failed = [line.strip("│ ").split("│") for line in rebuilt.stdout.splitlines() if "files failed" in line]
     assert failed and failed[0][-1].strip() == recorded, rebuilt.stdout
+
+
+def test_serve_runs_its_schedule_and_serves_prefects_ui(tmp_path):
+    """`profile-etl serve` used Prefect's embedded server, which runs no scheduler: its
+    schedule never created a run (and the banner pointed at a UI that was switched off)."""
+    import signal
+    import time
+    import urllib.request
+
+    pages = tmp_path / "in"
+    pages.mkdir()
+    (pages / "p.txt").write_text("Jane Doe\nh-index 3\nLGJan 5, 2024\nA Served Paper\nJane Doe\nA.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "TMPDIR": str(tmp_path)}
+    log = (tmp_path / "serve.out").open("w")
+    process = subprocess.Popen([*CLI, "serve", "--cron", "* * * * *", str(pages), "--warehouse", str(warehouse)],
+                               stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180  # the next whole minute, then the runner's poll
+        while time.monotonic() < deadline and not warehouse.exists():
+            assert process.poll() is None, (tmp_path / "serve.out").read_text()
+            time.sleep(1)
+        assert warehouse.exists(), (tmp_path / "serve.out").read_text()
+        banner = (tmp_path / "serve.out").read_text()
+        base = banner.split("Prefect UI: ", 1)[1].split("/deployments", 1)[0]
+        request = urllib.request.Request(f"{base}/deployments", headers={"Accept": "text/html"})
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for 127.0.0.1
+        with direct.open(request, timeout=10) as response:
+            assert response.status == 200 and b"<html" in response.read(2000)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+    result = _cli("sql", "select title from core.papers", "--warehouse", str(warehouse), "--csv")
+    assert "A Served Paper" in result.stdout, result.stderr
