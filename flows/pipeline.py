@@ -29,7 +29,7 @@ from ..settings import get_settings
 from ..transforms.pipeline import FILE_BLANK, FILE_EMPTY, PageBatch, process_pages
 from ..warehouse import load
 from ..warehouse.connection import open_writer
-from ..warehouse.errors import WarehouseError
+from ..warehouse.errors import WarehouseError, interrupted
 from .runners import TaskRunnerName, make_task_runner
 from .sources import (
     ACCOUNTING, FAILURE_SCHEMA, InputError, ReadResult, discover, path_text, read_files, split_unchanged,
@@ -390,6 +390,10 @@ def rebuild_flow(warehouse: str | None = None, batch_size: int | None = None) ->
         return rebuild_pipeline(Path(warehouse) if warehouse else settings.warehouse, batch_size)
     except WarehouseError as error:
         return Failed(message=str(error))
+    except Exception as error:
+        if interrupted(error):  # Ctrl-C inside a DuckDB query: a crash, as anywhere else
+            raise KeyboardInterrupt from error
+        raise
 
 
 def _load(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
@@ -399,6 +403,10 @@ def _load(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: i
     except (InputError, WarehouseError) as error:
         # A problem the user can fix: fail the run with the message, not a traceback.
         return Failed(message=str(error))
+    except Exception as error:
+        if interrupted(error):  # Ctrl-C inside a DuckDB query: a crash, as anywhere else
+            raise KeyboardInterrupt from error
+        raise
     get_run_logger().info("run %s completed: %s", summary["run_id"], summary)
     return summary
 

@@ -57,17 +57,6 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _caused_by_interrupt(error: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
-
-
 def _stops_like_ctrl_c(command: Callable[..., Any]) -> Callable[..., Any]:
     """SIGTERM (what a service manager or `kill` sends) stops a run as Ctrl-C does: the
     flow run is recorded as crashed, nothing is published, one `Aborted!` line and no
@@ -80,7 +69,9 @@ def _stops_like_ctrl_c(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except Exception as error:
-            if _caused_by_interrupt(error):
+            from .warehouse.errors import interrupted
+
+            if interrupted(error):
                 raise click.Abort() from None
             raise
         finally:

@@ -123,6 +123,29 @@ def test_a_rebuild_that_fails_unexpectedly_names_the_file_and_fetches_texts_per_
     assert table_checksums(warehouse, CORE) == before
 
 
+def test_ctrl_c_inside_a_duckdb_query_crashes_the_run_like_any_ctrl_c(tmp_path, corpus, prefect_harness, monkeypatch):
+    """DuckDB reports Ctrl-C during a query as `RuntimeError('Query interrupted')`: the run
+    failed with Prefect's traceback and `profile-etl: error:` instead of stopping as an
+    interrupt (flow run crashed, `Aborted!`)."""
+    from prefect import get_client
+
+    from profile_etl.warehouse import load
+
+    def interrupted_query(*args, **kwargs):
+        raise RuntimeError("Query interrupted")
+
+    warehouse = tmp_path / "w.duckdb"
+    profile_etl_flow(paths=[str(corpus)], warehouse=str(warehouse), as_of=SEED_AS_OF)
+    before = table_checksums(warehouse, CORE)
+    monkeypatch.setattr(load, "stage_batch", interrupted_query)
+    with pytest.raises(KeyboardInterrupt):
+        profile_etl_flow(paths=[str(corpus)], warehouse=str(warehouse), as_of=SEED_AS_OF, full_refresh=True)
+    with get_client(sync_client=True) as client:
+        latest = client.read_flow_runs(limit=1, sort="EXPECTED_START_TIME_DESC")[0]
+    assert latest.state.is_crashed(), latest.state
+    assert table_checksums(warehouse, CORE) == before  # nothing of it published
+
+
 def test_each_run_publishes_a_markdown_artifact(tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey

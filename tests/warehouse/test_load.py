@@ -38,3 +38,34 @@ def test_with_texts_of_a_content_without_text_is_an_error(con):
     with pytest.raises(WarehouseError, match="lacks the text"):
         load.with_texts(con, rows)
     assert con.execute("select current_setting('threads')").fetchall() == [(2,)]
+
+
+def test_an_interrupt_during_a_duckdb_query_is_recognised():
+    """DuckDB turns the KeyboardInterrupt of a signal that lands during a query into
+    `RuntimeError('Query interrupted')`; a clean-up that then fails on the aborted
+    transaction hides it behind its own error. Both are interrupts."""
+    import signal
+
+    from profile_etl.warehouse.errors import interrupted
+
+    def ctrl_c(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    con = duckdb.connect()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Exception) as raised:
+            con.execute("select count(*) from range(20000000000) t(x) where x % 7 = 3").fetchall()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted(raised.value), repr(raised.value)
+    try:
+        try:
+            raise raised.value
+        except Exception:
+            raise duckdb.TransactionException("Current transaction is aborted (please ROLLBACK)")
+    except Exception as hiding:
+        assert interrupted(hiding)
+    assert not interrupted(RuntimeError("some other failure"))
