@@ -382,31 +382,37 @@ def rebuild_pipeline(warehouse: Path, batch_size: int | None = None) -> dict:
     return {"run_id": run_id, **counts, **{f"n_{k}": v for k, v in totals.items()}}
 
 
+@contextmanager
+def _interrupt_is_a_crash() -> Iterator[None]:
+    """Ctrl-C that lands inside a DuckDB query arrives as an error (`warehouse.errors.
+    interrupted`): raise it as the interrupt it is, so the flow run crashes like any Ctrl-C."""
+    try:
+        yield
+    except Exception as error:
+        if interrupted(error):
+            raise KeyboardInterrupt from error
+        raise
+
+
 @flow(name="profile-etl-rebuild", log_prints=False)
 def rebuild_flow(warehouse: str | None = None, batch_size: int | None = None) -> dict:
     """Rebuild staging and core from the page texts stored in the warehouse."""
     settings = get_settings()
     try:
-        return rebuild_pipeline(Path(warehouse) if warehouse else settings.warehouse, batch_size)
+        with _interrupt_is_a_crash():
+            return rebuild_pipeline(Path(warehouse) if warehouse else settings.warehouse, batch_size)
     except WarehouseError as error:
         return Failed(message=str(error))
-    except Exception as error:
-        if interrupted(error):  # Ctrl-C inside a DuckDB query: a crash, as anywhere else
-            raise KeyboardInterrupt from error
-        raise
 
 
 def _load(paths: list[str], warehouse: str, as_of: dt.date | None, batch_size: int | None,
           full_refresh: bool) -> dict | State:
     try:
-        summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
+        with _interrupt_is_a_crash():
+            summary = run_pipeline([Path(p) for p in paths], Path(warehouse), as_of, batch_size, full_refresh)
     except (InputError, WarehouseError) as error:
         # A problem the user can fix: fail the run with the message, not a traceback.
         return Failed(message=str(error))
-    except Exception as error:
-        if interrupted(error):  # Ctrl-C inside a DuckDB query: a crash, as anywhere else
-            raise KeyboardInterrupt from error
-        raise
     get_run_logger().info("run %s completed: %s", summary["run_id"], summary)
     return summary
 
