@@ -161,17 +161,19 @@ def _open_work_copy(path: Path, memory_limit: str | None) -> tuple[duckdb.DuckDB
     error no longer blocks every later run."""
     prepare_work_copy(path)
     try:
-        con = _connect_work(path, memory_limit)
+        return _attach_work_copy(path, memory_limit)
     except _WorkCopyUnusable:
         prepare_work_copy(path, fresh=True)
-        con = _connect_work(path, memory_limit)  # fails again only if the published file is bad
+        return _attach_work_copy(path, memory_limit)  # fails again only if the published file is bad
+
+
+def _attach_work_copy(path: Path, memory_limit: str | None) -> tuple[duckdb.DuckDBPyConnection, list[tuple]]:
+    con = _connect_work(path, memory_limit)
     try:
         return con, _unfinished_runs(con)
-    except duckdb.Error:
+    except duckdb.Error as error:  # attached, but its tables cannot be read
         con.close()
-        prepare_work_copy(path, fresh=True)
-        con = _connect_work(path, memory_limit)
-        return con, _unfinished_runs(con)
+        raise _WorkCopyUnusable(_describe(error, path)) from error
 
 
 @contextmanager
