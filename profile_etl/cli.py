@@ -97,7 +97,8 @@ def _check_input_paths(paths: list[Path]) -> None:
 @click.version_option(package_name="profile-etl")
 def main() -> None:
     """Researcher-profile pages -> DuckDB warehouse."""
-    if any(arg in ("--help", "-h") for arg in sys.argv[1:]):
+    options = sys.argv[1:sys.argv.index("--")] if "--" in sys.argv else sys.argv[1:]
+    if "--help" in options:
         return  # help needs no settings, and must show even when one is bad
     from pydantic import ValidationError
 

@@ -73,10 +73,14 @@ def _send_address(line: str) -> bool:
 def main() -> int:
     parent = os.getppid()
     _stop_on_sigterm()
+    users_ui = os.environ.get("PREFECT_UI_ENABLED")
     os.environ.update(SERVER_ENV)
     if os.environ.get(WITH_SERVICES):  # a long-lived server: its UI too, unless switched off
         del os.environ["PREFECT__SERVER_EPHEMERAL"]
-        del os.environ["PREFECT_UI_ENABLED"]
+        if users_ui is None:
+            del os.environ["PREFECT_UI_ENABLED"]
+        else:
+            os.environ["PREFECT_UI_ENABLED"] = users_ui
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()

@@ -169,9 +169,12 @@ def test_configuration_errors_are_one_line(tmp_path, args, env, text):
     _one_line_error(_cli(*args, "--warehouse", str(tmp_path / "w.duckdb"), **env), text)
 
 
-def test_help_shows_even_with_a_bad_setting():
+def test_help_shows_even_with_a_bad_setting(tmp_path):
     result = _cli("run", "--help", PROFILE_ETL_BATCH_SIZE="abc")
     assert result.returncode == 0 and "Load PATHS" in result.stdout, result.stderr
+    # A path literally named `--help` after `--` is no request for help.
+    result = _cli("run", "--warehouse", str(tmp_path / "w.duckdb"), "--", "--help", PROFILE_ETL_BATCH_SIZE="abc")
+    _one_line_error(result, "invalid setting PROFILE_ETL_BATCH_SIZE='abc'")
 
 
 def test_generate_into_a_file_is_one_line(tmp_path):

@@ -7,9 +7,9 @@ batches and is written by pyarrow, so no path is ever pasted into SQL and no tab
 held in memory whole.
 
 An export is written into a hidden folder inside OUT_DIR and each schema folder is then
-swapped in whole, so a tool reading OUT_DIR (or a failed export) sees the previous complete
-export, never some tables of the new one next to others of the old, and files of objects
-that no longer exist do not linger.
+swapped in whole (if a swap fails, the schemas already swapped get their old folders back),
+so a failed export leaves the previous complete export, never some tables of the new one
+next to others of the old, and files of objects that no longer exist do not linger.
 """
 
 from __future__ import annotations
@@ -61,8 +61,19 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
     try:
         written = _write_objects(con, staging / "new")
         (staging / "old").mkdir()
-        for schema in sorted({name.split(".")[0] for name in written}):
-            _swap_in(staging / "new" / schema, out_dir / schema, staging / "old" / schema)
+        swapped: list[str] = []
+        try:
+            for schema in sorted({name.split(".")[0] for name in written}):
+                _swap_in(staging / "new" / schema, out_dir / schema, staging / "old" / schema)
+                swapped.append(schema)
+        except BaseException:
+            # all or nothing: the schemas already swapped get their old folders back
+            (staging / "undone").mkdir()
+            for schema in reversed(swapped):
+                (out_dir / schema).rename(staging / "undone" / schema)
+                if (staging / "old" / schema).exists():
+                    (staging / "old" / schema).rename(out_dir / schema)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
@@ -70,11 +81,19 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
 
 def _remove_abandoned_exports(out_dir: Path) -> None:
     """The hidden folders of exports whose process died (a kill leaves a whole copy, which a
-    `**` glob over OUT_DIR would read); those of running exports are left alone."""
+    `**` glob over OUT_DIR would read); those of running exports are left alone. Processes
+    are this machine's: do not export into one OUT_DIR from several machines at once."""
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
         pid = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
-        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return pid_alive(pid)
+    except OverflowError:  # no such process can exist
+        return False
 
 
 def _swap_in(new: Path, final: Path, old: Path) -> None:
