@@ -105,16 +105,22 @@ def test_export_of_a_warehouse_without_papers_still_writes_the_papers_folder(tmp
     assert {"paper_id", "title", "published_on", "published_year"} <= set(frame.columns)
 
 
+def _empty_warehouse(folder: Path) -> Path:
+    """A warehouse with every table and view and no rows."""
+    from profile_etl.warehouse.connection import apply_migrations, apply_views
+
+    path = folder / "empty.duckdb"
+    with duckdb.connect(str(path)) as con:
+        apply_migrations(con)
+        apply_views(con)
+    return path
+
+
 def test_a_failed_export_leaves_the_previous_export_whole(warehouse, tmp_path, monkeypatch):
     """An export that fails part-way (a full disk, a killed process) used to leave some tables
     of the new export beside others of the old one; now OUT_DIR keeps the previous export
     file for file, and no half-written folder is left in it."""
-    from profile_etl.warehouse.connection import apply_migrations, apply_views
-
-    emptied = tmp_path / "empty.duckdb"  # a later state of the warehouse: every object differs
-    with duckdb.connect(str(emptied)) as con:
-        apply_migrations(con)
-        apply_views(con)
+    emptied = _empty_warehouse(tmp_path)  # a later state of the warehouse: every object differs
     out = tmp_path / "out"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         export_parquet(con, out)
@@ -172,12 +178,7 @@ def test_an_export_interrupted_between_its_renames_puts_the_old_folder_back(ware
     """Ctrl-C between moving the old `core/` aside and moving the new one in used to lose
     `core/` (the hidden folder holding the old one was removed on the way out), and left the
     new `analytics/` beside the old `core/`."""
-    from profile_etl.warehouse.connection import apply_migrations, apply_views
-
-    emptied = tmp_path / "empty.duckdb"  # a later state of the warehouse: every object differs
-    with duckdb.connect(str(emptied)) as con:
-        apply_migrations(con)
-        apply_views(con)
+    emptied = _empty_warehouse(tmp_path)  # a later state of the warehouse: every object differs
     out = tmp_path / "out"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         export_parquet(con, out)
