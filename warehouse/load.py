@@ -545,7 +545,7 @@ def top_quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str, limit: i
     (`invalid date '...'`, `file looks binary (NUL byte at offset N, line N)`)."""
     return con.execute(
         """
-        select regexp_replace(regexp_replace(reason, '''.*''', '''...'''), ' [0-9]+', ' N', 'g') as kind,
+        select meta.reason_kind(reason) as kind,
                count(*) as n
         from quarantine.records where run_id = ?
         group by kind order by n desc, kind limit ?

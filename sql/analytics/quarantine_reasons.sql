@@ -1,13 +1,12 @@
 -- analytics.quarantine_reasons: one row per kind of quarantine reason, with how many
 -- records and files it holds. A kind is the reason with its quoted values and numbers
--- folded (`invalid date '...'`, `file looks binary (NUL byte at offset N, line N)`), so
+-- folded by meta.reason_kind (`invalid date '...'`, `file looks binary (NUL byte at offset N, line N)`), so
 -- `group by reason` over quarantine.records, one group per record, becomes a short list.
 create or replace view analytics.quarantine_reasons as
 with records as (
     select
         *,
-        -- from the first quote to the last: a quoted value may hold an apostrophe (`O'Brien`)
-        regexp_replace(regexp_replace(reason, '''.*''', '''...'''), ' [0-9]+', ' N', 'g') as kind,
+        meta.reason_kind(reason) as kind,
     from quarantine.records
 ),
 

@@ -20,7 +20,8 @@ def test_migrations_apply_once(tmp_path):
         assert apply_migrations(con) == []  # already applied on open
         versions = [r[0] for r in con.execute("select version from meta.schema_migrations order by version").fetchall()]
     assert versions == ["0001_core.sql", "0002_source_file_modified_ns.sql", "0003_observations.sql",
-                        "0004_documents_undecodable.sql", "0005_source_files_unreadable.sql"]
+                        "0004_documents_undecodable.sql", "0005_source_files_unreadable.sql",
+                        "0006_reason_kind.sql"]
 
 
 def test_a_warehouse_from_before_a_migration_gets_it(tmp_path):
