@@ -146,7 +146,7 @@ def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
     )
     fallback = _split_compact(primary.filter(unsplit).drop(*no_split), patterns.COMPACT_SPLIT_AFTER_ACRONYM)
     doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
-    split_is_list = pl.col("compact_authors").str.contains(r",|\bet\s+al\b")
+    split_is_list = pl.col("compact_authors").str.contains(rf",|{patterns.ET_AL}")
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     return (
         pl.concat([
@@ -173,7 +173,7 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     """Why an entry does not load (null when it does), the first problem found in order:
     meta line, category, date, then missing or shifted fields."""
     l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
-        r",|\bet al\b"
+        rf",|{patterns.ET_AL}"
     )
     # An author list as the abstract with the entry's lines going on after it: a line was
     # shifted in (an abstract such as `Paris, London, Berlin` or `PhD Thesis, Stanford

@@ -40,19 +40,21 @@ def fold_case(expr: pl.Expr) -> pl.Expr:
 
 def name_key(expr: pl.Expr) -> pl.Expr:
     """Match key for a person: `Seán  O'Brien`, `SEA\u0301N O’BRIEN` -> `seán o'brien`.
-    Typographic apostrophes and hyphens are the plain ones (`O’Brien` is `O'Brien`,
+    Typographic apostrophes and hyphens are the plain ones (`O’Brien` and `O´Brien` are `O'Brien`,
     `Pin‐Yu` is `Pin-Yu`): the site writes the same name both ways. A quoted nickname is
     left out (`Xiang 'Anthony' Chen` is `xiang chen`): the same person is listed with it
     on one paper and without it on the next."""
-    plain = fold_case(expr).str.replace_many(["’", "‘", "ʼ", "‐", "‑"], ["'", "'", "'", "-", "-"])
+    # Before NFKC, which makes `´` a space and a combining accent.
+    plain = fold_case(expr.str.replace_many(["’", "‘", "ʼ", "´", "‐", "‑"], ["'", "'", "'", "'", "-", "-"]))
     spaced = plain.str.replace_all(patterns.WHITESPACE, " ")
     return spaced.str.replace_all(patterns.QUOTED_NICKNAME, " ").str.replace_all("  +", " ").str.strip_chars()
 
 
 def title_key(expr: pl.Expr) -> pl.Expr:
-    """Match key for a paper title: letters and digits only, case-folded, NFKC."""
+    """Match key for a paper title: letters, digits and symbols (`C++` is not `C`),
+    case-folded, NFKC; punctuation and spacing go (see `patterns.TITLE_KEY_DROPPED`)."""
     lowered = fold_case(expr)
-    folded = lowered.str.replace_all(patterns.NOT_ALNUM, "")
+    folded = lowered.str.replace_all(patterns.TITLE_KEY_DROPPED, "")
     # A title made only of punctuation still needs a key of its own.
     return pl.when(folded == "").then(lowered.str.strip_chars()).otherwise(folded)
 

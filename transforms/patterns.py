@@ -92,19 +92,24 @@ METRIC_LABEL = r"(?i)(h-?index|novelty|ai\s*score|citations?|papers)"
 # `Models李明` (a title word glued to a name) are not name words. In a script without case
 # (CJK, Arabic, Devanagari, ...) a word is a run of its letters and marks: `李明`. Particles
 # stay lower-case (`van`, `de`, `'t`), and so do elided or hyphenated prefixes before a
-# capital (`d'Alembert`, `al-Khwarizmi`). Words are separated by spaces, tabs or
-# non-breaking spaces.
+# capital (`d'Alembert`, `al-Khwarizmi`, `Ó hÉigeartaigh`). An apostrophe may be typed as
+# `’`, `´` or `ʼ` (`O´Brien`). Words are separated by spaces, tabs or non-breaking spaces.
 _SP = r"[ \t\x{A0}\x{202F}]"
-_TAIL = r"[\p{Ll}\p{M}'’‘.\-‐‑]"
+_TAIL = r"[\p{Ll}\p{M}'’‘´ʼ.\-‐‑]"
 _CASED_WORD = rf"[\p{{Lu}}\p{{Lt}}]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*(?:\p{{Lu}}\p{{M}}*)*"
 _CASELESS_WORD = r"[\p{Lo}\p{Lm}][\p{Lo}\p{Lm}\p{M}'’.\-]*"
 _WORD = rf"(?:{_CASED_WORD}|{_CASELESS_WORD})"
 _PARTICLE = (
     r"(?:van|von|der|den|de|del|della|delle|dei|degli|des|di|da|dal|dalla|das|do|dos|du|e|"
-    r"la|las|le|los|bin|binti|binte|ben|ibn|abu|al|el|ul|ur|ten|ter|te|het|in|op|af|av|y|i|wa|zu|zum|zur|vom|"
+    r"la|las|le|los|an|bin|binti|binte|ben|ibn|abu|al|el|ul|ur|ten|ter|te|het|in|op|af|av|y|i|wa|zu|zum|zur|vom|"
     r"['’]t|['’]s)"
 )
-_PREFIXED = r"(?:d|l|o|dell|dall)['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’.\-]*"
+_PREFIXED = (
+    r"(?:d|l|o|dell|dall)['’´]\p{Lu}[\p{L}\p{M}'’´.\-]*|(?:al|el|bin)-\p{Lu}[\p{L}\p{M}'’´.\-]*"
+    # Irish surnames after `Ó`, `Mac`, `Ní`: a lower-case h, n or t, or an eclipsing
+    # pair, before the capital (`Ó hÉigeartaigh`, `Mac an tSaoi`, `Ó nDubhda`, `Ó gCadhla`).
+    r"|(?:h|n|t|mb|gc|nd|ng|bp|dt|bhf)\p{Lu}[\p{Ll}\p{M}'’´.\-]*"
+)
 # A nickname in quotes between the names, as arXiv lists some authors: `Xiang 'Anthony' Chen`.
 _NICKNAME = r"['‘\x22“]\p{Lu}[\p{L}\p{M}.\-]*['’\x22”]"
 _NAME_PART = rf"(?:{_WORD}|{_PREFIXED}|{_PARTICLE}|{_NICKNAME})"
@@ -120,7 +125,7 @@ _NAME = rf"{_WORD}(?:{_SP}+{_NAME_PART})*"
 # Beethoven`), never two capitals (`DJane` is the `D` of `3D` glued to `Jane`).
 _GIVEN_NAME = rf"\p{{Lu}}[\p{{Ll}}\p{{M}}.'’‘]{_TAIL}*(?:\p{{Lu}}{_TAIL}+)*(?:\p{{Lu}}\p{{M}}*)*"
 _FULL_NAME = rf"{_GIVEN_NAME}(?:{_SP}+{_NAME_PART})+"
-_ETAL = rf"(?:,?{_SP}+et{_SP}+al\.?)?"
+_ETAL = rf"(?:,?{_SP}+et\.?{_SP}+al\.?)?"  # `et al.`, and the common typo `et. al.`
 
 # A whole author line: `Aochuan Chen, Yuguang Yao, Pin-Yu Chen et al.`
 AUTHOR_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_ETAL}$"
@@ -174,23 +179,26 @@ OWNER_NAME_LINE = rf"^{_NAME}(?:{_SP}*,{_SP}*(?:(?:Jr|Sr)\.?|II|III|IV))?$"
 
 # A generational suffix set off by a comma belongs to the name before it, not to an author
 # of its own: `John Smith, Jr., Li Wei` is `John Smith Jr.` and `Li Wei`.
-NAME_SUFFIX_AFTER_COMMA = r",[ \t\x{A0}]*((?:Jr|Sr)\.?|II|III|IV)([ \t\x{A0}]*(?:,|$|et[ \t\x{A0}]+al))"
+NAME_SUFFIX_AFTER_COMMA = r",[ \t\x{A0}]*((?:Jr|Sr)\.?|II|III|IV)([ \t\x{A0}]*(?:,|$|et\.?[ \t\x{A0}]+al))"
 
 # An author line that cannot be a list of places, topics or a job title: every name has
 # two or more words (`Guanhua Zhang, Yihua Zhang`), or it ends in `et al.`. Used where a
 # line is judged out of place (`Paris, London, Berlin` is no author list here, nor
 # `Stanford University, Stanford, CA`).
 ONE_WORD_ITEM = r"(?:^|,)[ \t\x{A0}]*[^\s,]+[ \t\x{A0}]*(?:,|$)"
-ET_AL = r"\bet\s+al\b"
+ET_AL = r"\bet\.?\s+al\b"
 
 # Trailing ` et al.` of a truncated author list.
-ET_AL_SUFFIX = r",?\s+et\s+al\.?\s*$"
+ET_AL_SUFFIX = r",?\s+et\.?\s+al\.?\s*$"
 
 # URLs in abstracts: `\url{https://x.y/z}` is unwrapped first, then bare URLs are taken.
 LATEX_URL = r"\\url\{([^}]*)\}"
 # `\_`, `\%`, `\#`, `\&`, `\~`: LaTeX escapes of characters that links contain.
 LATEX_ESCAPED_URL_CHAR = r"\\([_%#&~])"
-_URL_CHARS = r"[^\s<>\x22{}\\|^`\[\]]"
+# A link ends at white space, at `<>"{}|\^`[]`, and at punctuation or a symbol outside
+# ASCII (`—`, `。`, `，`, `…`, `）`, `🚀`), which no link needs but prose glues on; letters of
+# any script stay (`wiki/Café`).
+_URL_CHARS = r"[[^\s<>\x22{}\\|^`\[\]]--[[\p{P}\p{S}]--[\x00-\x7F]]]"
 # The code hosts as abstracts write them (`github.com`, `GitHub.com`, `HuggingFace.co`).
 # Spelled out, not `(?i)`: a case-insensitive host made the link pattern 10-200 times
 # slower, as the engine could no longer look for the host's letters first.
@@ -207,10 +215,16 @@ _SCHEMELESS = rf"(?:www\.|gist\.)?{_CODE_HOSTS}/{_PATH_START}{_URL_CHARS}*"
 URL = rf"(?i:https?)://{_URL_CHARS}+|[.@\-]{_SCHEMELESS}|(?-u:\b){_SCHEMELESS}"
 CODE_HOST_INSIDE = r"^[.@\-]"
 # Sentence punctuation glued after a URL is not part of it: `.`, `,`, `)` (as the format
-# says) and, by the same rule, `;`, `:`, `!`, `?` and closing quotes (`'`, `”`, `’`, `»`).
-URL_TRAILING = r"[.,;:!?')”’»]+$"
+# says) and, by the same rule, `;`, `:`, `!`, `?`, closing quotes (`'`, `”`, `’`, `»`) and
+# Markdown's emphasis (`**https://github.com/a/b**`).
+URL_TRAILING = r"[.,;:!?')”’»*]+$"
 CODE_HOST_URL = rf"(?i)^https?://(?:www\.|gist\.)?{_CODE_HOSTS}(?:[/:?#]|$)"
 
 # Titles and names are compared without case, punctuation, spacing or Unicode form.
-NOT_ALNUM = r"[^\p{L}\p{N}]+"
+# A title's match key keeps letters, digits, symbols (`+`, `=`, `<`, `$`, `€`, `∞`, `™`,
+# `🚀`) and the punctuation that carries meaning in titles (`#`, `%`, `*`, `&`, `@`): `C++`,
+# `C#` and `C` are three papers, `A*` is not `A`, and `A (1+1) EA` is not `A (1,1) EA`.
+# The punctuation that pages render differently goes (`:` or ` - `, quotes, dashes,
+# brackets, `?`, `.`), and so do spacing and marks.
+TITLE_KEY_DROPPED = r"[^\p{L}\p{N}\p{Sm}\p{Sc}\p{So}#%*&@]+"
 WHITESPACE = r"\s+"

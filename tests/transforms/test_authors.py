@@ -53,3 +53,10 @@ def test_a_generational_suffix_after_a_comma_stays_with_its_name():
     assert out.filter(pl.col("entry") == 0)["name"].to_list() == ["John Smith Jr.", "Li Wei"]
     assert out.filter(pl.col("entry") == 1)["name"].to_list() == ["Ann Lee III"]
     assert out.filter(pl.col("entry") == 2)["name"].to_list() == ["Jr. Jones", "Li Wei"]
+
+
+def test_the_typo_et_dot_al_truncates_like_et_al():
+    out = _explode(["Ann Lee, Omar Khattab et. al.", "Ann Lee, Omar Khattab et al."])
+    assert out.filter(pl.col("entry") == 0)["name"].to_list() == ["Ann Lee", "Omar Khattab"]
+    flags = pl.Series(["Ann Lee et. al.", "Ann Lee et. al", "Ann Lee, Bo Li"]).to_frame("t").select(is_truncated(pl.col("t")))
+    assert flags.to_series().to_list() == [True, True, False]

@@ -100,6 +100,9 @@ def test_lines_after_a_complete_entry_are_quarantined_one_by_one():
         "Seán O'Brien",
         "Xiang 'Anthony' Chen, Jane Doe",
         "Xiang ‘Tony’ Chen et al.",
+        # Irish surnames with a lower-case prefix, an apostrophe typed as an accent, `et. al.`
+        "Seán Ó hÉigeartaigh, Eoin Mac an tSaoi, Máire Ní Ghallchóir",
+        "Seán O´Brien, Ann Lee et. al.",
     ],
 )
 def test_author_lines(line):
@@ -387,3 +390,19 @@ def test_a_title_ending_in_a_symbol_or_a_caseless_letter_splits(line, title, aut
     """A symbol (`🚀`, `™`, `∞`, `€`) or a letter of a script without case ends a title like a
     lower-case letter does; such entries were quarantined as `entry has no authors`."""
     assert _split(line) == (title, authors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LGOct 3, 2023\nA Title\n\nAnn Lee, Omar Khattab et. al.\n\nWe study x.\n",
+        "LGOct 3, 2023\nA TitleAnn Lee, Omar Khattab et. al.\nWe study x.\n",
+        "LGOct 3, 2023\nA Title\n\nSeán Ó hÉigeartaigh, Ann Lee\n\nWe study x.\n",
+    ],
+)
+def test_a_typo_in_et_al_or_an_irish_surname_no_longer_quarantines_the_entry(text):
+    """`et. al.` gave `no readable author line` (full) or `no authors` (compact), and so
+    did `Ó hÉigeartaigh`."""
+    row = _entries(text).row(0, named=True)
+    assert row["reason"] is None
+    assert row["title"] == "A Title"

@@ -96,3 +96,10 @@ def test_a_count_of_one_is_singular():
     fields, classified = _header(["Ana Silva", "1paper", "1 Paper"])
     assert classified["reason"].null_count() == classified.height
     assert (fields["paper_count"], fields["stated_listed_papers"]) == (1, 1)
+
+
+@pytest.mark.parametrize("name", ["Seán Ó hÉigeartaigh", "Eoin Mac an tSaoi", "Seán O´Brien"])
+def test_irish_and_accent_apostrophe_names_are_names(name):
+    fields, classified = _header([name, "LG", "h-index4"])
+    assert classified["reason"].null_count() == classified.height
+    assert fields["name"] == name

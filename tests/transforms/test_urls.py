@@ -40,6 +40,16 @@ def _code_url(abstract: str, has_code: bool) -> str | None:
         ("See https://docs.github.com/en/x and github.com/en/x", False, "https://github.com/en/x"),
         ("Keys git@www.github.com/org/repo, my.gist.github.com/u/1, docs.www.github.com/x", True, None),
         ("Code on github.com/. Mail user@github.com/x or git@github.com:a/b.", False, None),
+        # Punctuation or a symbol outside ASCII ends a link: prose glues it on, no link needs it.
+        ("Code: https://github.com/a/tool—see the README.", False, "https://github.com/a/tool"),
+        ("代码见 https://github.com/a/tool。", False, "https://github.com/a/tool"),
+        ("代码：https://github.com/a/tool，欢迎使用。", False, "https://github.com/a/tool"),
+        ("Code at https://github.com/a/tool… (soon)", False, "https://github.com/a/tool"),
+        ("（代码 https://github.com/a/tool）", False, "https://github.com/a/tool"),
+        ("Code: https://github.com/a/tool🚀", False, "https://github.com/a/tool"),
+        ("Code: **https://github.com/a/tool**", False, "https://github.com/a/tool"),
+        # Letters of any script stay: an IRI is a link.
+        ("See https://fr.wikipedia.org/wiki/Café_crème for context.", True, "https://fr.wikipedia.org/wiki/Café_crème"),
     ],
 )
 def test_code_url_rule(abstract, has_code, expected):
