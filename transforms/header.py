@@ -10,8 +10,9 @@ from __future__ import annotations
 import polars as pl
 
 from . import patterns
-from .authors import is_surely_author_list
-from .keys import nfc
+from .authors import explode_authors, is_surely_author_list, is_truncated
+from .categories import is_known
+from .keys import name_key, nfc
 
 # Field name -> the pattern whose group 1 is its value, in the order they are tried.
 NUMERIC_FIELDS: dict[str, str] = {
@@ -26,6 +27,16 @@ FLOAT_FIELDS = ("novelty_pct", "ai_score")
 TEXT_FIELDS = ("name", "primary_category")
 HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 LOST_TITLE = "not a name: next to an author list (an entry whose meta line is missing or unreadable)"
+NOT_THE_AUTHOR_NAME = "not the owner's name: the name at line {} is one of the page's authors"
+LOST_COMPACT_LINE = (
+    "not a name: a title glued to an author list (a compact entry whose meta line is missing or unreadable)"
+)
+NO_AUTHOR_NO_HEADER = (
+    "not the owner's name: no category or metric follows it, and it is none of the page's authors "
+    "(a navigation line?)"
+)
+# Lines that make a header a profile's: a category (a known code) or a metric, readable or not.
+PROFILE_FIELDS = ("primary_category", "garbled", *NUMERIC_FIELDS)
 
 
 def _number(value: pl.Expr, field: str) -> pl.Expr:
@@ -48,7 +59,9 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         chain = chain.when(text.str.contains(pattern)).then(pl.lit(name))
         value_chain = value_chain.when(text.str.contains(pattern)).then(text.str.extract(pattern, 1))
     chain = (
-        chain.when(text.str.contains(patterns.CATEGORY_LINE)).then(pl.lit("primary_category"))
+        chain.when(text.str.contains(patterns.CATEGORY_LINE) & is_known(text)).then(pl.lit("primary_category"))
+        # `PDF` or `QQ` above the real `CR`: no code the site uses, so not the category.
+        .when(text.str.contains(patterns.CATEGORY_LINE)).then(pl.lit("unknown_category"))
         .when(text.str.contains(patterns.GARBLED_METRIC)).then(pl.lit("garbled"))
         .when(nfc(text).str.contains(patterns.OWNER_NAME_LINE)).then(pl.lit("name"))
         .otherwise(pl.lit("unknown"))
@@ -94,6 +107,8 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.format("header field '{}' has no number", label))
         .when(pl.col("field") == "unknown")
         .then(pl.lit("unrecognized header line (not a name, category or metric)"))
+        .when(pl.col("field") == "unknown_category")
+        .then(pl.format("unknown category code '{}'", text))
         .when(pl.col("field") == "lost_title")
         .then(pl.lit(LOST_TITLE))
         .when(pl.col("occurrence") > 0)
@@ -115,3 +130,98 @@ def header_fields(classified: pl.LazyFrame) -> pl.LazyFrame:
         aggs[-1] = aggs[-1].alias(name)
         aggs.append(pl.col("line_no").filter(pl.col("field") == name).first().alias(f"{name}_line"))
     return good.group_by("doc_id").agg(aggs)
+
+
+def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
+    """Decide which name-shaped header line is the owner's name, where that is in doubt.
+
+    A page may carry other name-shaped lines in its header (`Home`, `Sign In`, a lost
+    entry's title such as `Fairness Reprogramming`), and the first one used to win. The
+    owner is an author of every paper on their page, so the first name that is among the
+    page's listed authors wins; failing that, the first name (as before). A lone
+    name-shaped line on a page with no category or metric line, that none of the page's
+    author lists contains, is no header at all when it is a single word (`Home` above a
+    compact fragment) or when no list ends in `et al.` (so the owner cannot be hidden in
+    one): it is quarantined and the owner is inferred from the entries. So is a name-shaped
+    line that splits as a compact title and author list whose first author is one of the
+    page's authors, or which is a list (`Fairness ReprogrammingYihua Zhang`: a compact
+    entry that lost its meta line). Only pages with two or more
+    name lines, or one such doubtful line, are looked at; everywhere else the lines keep
+    what `classify_header_lines` gave them.
+
+    Input: classified header lines (`doc_id`, `line_no`, `field`, `value`, `reason`) and
+    parsed entries (`doc_id`, `authors_text`).
+    """
+    is_name = pl.col("field") == "name"
+    per_doc = header_lines.group_by("doc_id").agg(
+        n_names=is_name.sum(),
+        has_profile_line=pl.col("field").is_in(PROFILE_FIELDS).any(),
+    )
+    with_lists = entries.filter(pl.col("authors_text").is_not_null()).select("doc_id", "authors_text")
+    # Pages whose every author list is complete: their owner is in each of them.
+    complete = with_lists.group_by("doc_id").agg(complete=is_truncated(pl.col("authors_text")).not_().all())
+    doubtful = per_doc.filter(
+        (pl.col("n_names") >= 2)
+        | ((pl.col("n_names") == 1) & ~pl.col("has_profile_line") & pl.col("doc_id").is_in(with_lists["doc_id"].implode()))
+    )
+    if doubtful.is_empty():
+        return header_lines
+    listed = explode_authors(
+        with_lists.filter(pl.col("doc_id").is_in(doubtful["doc_id"].implode())), key=["doc_id"]
+    ).select("doc_id", "author_key").unique()
+    glued_authors = pl.col("value").str.extract_groups(patterns.COMPACT_SPLIT).struct.field("authors")
+    candidates = (
+        header_lines.filter(is_name)
+        .join(doubtful, on="doc_id")
+        .join(complete, on="doc_id", how="left")
+        .with_columns(
+            author_key=name_key(pl.col("value")),
+            glued_authors=glued_authors,
+            glued_first_key=name_key(glued_authors.str.replace(patterns.ET_AL_SUFFIX, "").str.split(",").list.first()),
+        )
+        .join(listed.with_columns(is_author=pl.lit(True)), on=["doc_id", "author_key"], how="left")
+        .join(
+            listed.select("doc_id", glued_first_key="author_key", glued_is_author=pl.lit(True)),
+            on=["doc_id", "glued_first_key"],
+            how="left",
+        )
+        .with_columns(
+            is_author=pl.col("is_author").fill_null(False),
+            lost_compact=pl.col("glued_is_author").fill_null(False)
+            | pl.col("glued_authors").str.contains(rf",|{patterns.ET_AL}").fill_null(False),
+        )
+    )
+    one_word = ~pl.col("value").str.contains(r"\s")
+    no_header = ~pl.col("has_profile_line") & (one_word | pl.col("complete").fill_null(False))
+    chosen = (
+        candidates.filter((pl.col("is_author") | ~no_header) & ~pl.col("lost_compact"))
+        .sort("doc_id", pl.col("is_author").not_(), "line_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(
+            chosen_line=pl.col("line_no").first(),
+            chosen_key=pl.col("author_key").first(),
+            chosen_is_author=pl.col("is_author").first(),
+        )
+    )
+    decided = candidates.join(chosen, on="doc_id", how="left").select(
+        "doc_id",
+        "line_no",
+        decided_reason=pl.when(pl.col("lost_compact"))
+        .then(pl.lit(LOST_COMPACT_LINE))
+        .when(pl.col("chosen_line").is_null())
+        .then(pl.lit(NO_AUTHOR_NO_HEADER))
+        .when(pl.col("line_no") == pl.col("chosen_line"))
+        .then(pl.lit(None, pl.String))
+        .when(pl.col("chosen_is_author") & (pl.col("author_key") != pl.col("chosen_key")))
+        .then(pl.format(NOT_THE_AUTHOR_NAME, pl.col("chosen_line")))
+        .otherwise(pl.lit("duplicate header field 'name'")),
+    )
+    return (
+        header_lines.join(decided, on=["doc_id", "line_no"], how="left", maintain_order="left")
+        .with_columns(
+            reason=pl.when(is_name & pl.col("doc_id").is_in(doubtful["doc_id"].implode()))
+            .then(pl.col("decided_reason"))
+            .otherwise("reason")
+        )
+        .drop("decided_reason")
+    )

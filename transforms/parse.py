@@ -15,7 +15,7 @@ from . import ENGINE
 
 from . import patterns
 from .entries import gather_entries, parse_entries
-from .header import classify_header_lines, header_fields
+from .header import choose_owner_name, classify_header_lines, header_fields
 from .keys import nfc_where_needed
 from .lines import split_lines
 
@@ -143,12 +143,13 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .collect(engine=ENGINE)
         .pipe(nfc_where_needed, "abstract")
     )
+    header_lines = choose_owner_name(header_lines, entries)
     # A name and nothing else (`Service Unavailable`, then a sentence) is no profile: it
     # makes no researcher, and its line is quarantined like the page's other lines. A
     # category or metric line (readable or not), an entry, or an entry that lost its meta
     # line is a profile.
     profiled = pl.concat([
-        header_lines.filter(~pl.col("field").is_in(["name", "unknown"])).select("doc_id"),
+        header_lines.filter(~pl.col("field").is_in(["name", "unknown", "unknown_category"])).select("doc_id"),
         entries.select("doc_id"),
     ])["doc_id"].implode()
     header_lines = header_lines.with_columns(

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from pagekit import make_docs
+from profile_etl.transforms import header
 from profile_etl.transforms.pipeline import process_pages
 
 COMPACT_HEADERLESS = (
@@ -337,3 +338,79 @@ def test_a_name_above_an_entry_that_lost_its_meta_line_is_a_profile():
             "We revisit graph pretraining.\n")
     batch = process_pages(make_docs([text, "Jane Roe\nh-index\n"]))
     assert batch.pages.sort("doc_id").select("name", "name_inferred").rows() == [("Jane Doe", False), ("Jane Roe", False)]
+
+
+_OWNED = (
+    "\n\nLGOct 3, 2023\nPaper One\n\nJane Doe, Li Wei\n\nAbs one.\n\n"
+    "LGOct 4, 2023\nPaper Two\n\nAmy Wu, Jane Doe et al.\n\nAbs two.\n"
+)
+_HEADER = "Jane Doe\n\nLG\nh-index42\n42papers"
+
+
+def _owner_and_reasons(text: str) -> tuple[tuple, dict[int, str]]:
+    batch = process_pages(make_docs([text]))
+    owner = batch.pages.select("name", "name_inferred", "primary_category").row(0)
+    return owner, dict(batch.quarantine.select("line_no", "reason").iter_rows())
+
+
+@pytest.mark.parametrize("junk", ["Home", "Sign In", "Back To Search"])
+def test_a_navigation_line_above_the_header_is_not_the_owner(junk):
+    """The first name-shaped line used to win: `Home` became the researcher, and the real
+    name was quarantined as a duplicate. The name among the page's authors wins."""
+    owner, reasons = _owner_and_reasons(f"{junk}\n" + _HEADER + _OWNED)
+    assert owner == ("Jane Doe", False, "LG")
+    assert reasons == {1: "not the owner's name: the name at line 2 is one of the page's authors"}
+
+
+def test_without_author_evidence_the_first_name_line_stays_the_name():
+    # Neither name is among the authors: page order decides, as before.
+    owner, reasons = _owner_and_reasons("Jane Doe\nBob Smith\nLG\nh-index4" + _TWO_ENTRIES)
+    assert owner == ("Jane Doe", False, "LG")
+    assert reasons == {2: "duplicate header field 'name'"}
+
+
+def test_an_unknown_code_above_the_category_is_not_the_category():
+    """`PDF` took the category (and `core.categories` got a code with no arXiv id), and the
+    real `LG` was quarantined as a duplicate."""
+    owner, reasons = _owner_and_reasons("Jane Doe\nPDF\nLG\nh-index42" + _OWNED)
+    assert owner == ("Jane Doe", False, "LG")
+    assert reasons == {2: "unknown category code 'PDF'"}
+
+
+def test_a_lone_navigation_word_above_a_headerless_page_is_not_the_owner():
+    compact = "Home\nLGOct 3, 2023\nPaper OneJane Doe, Li Wei et al.\nAbs one.\nLGOct 4, 2023\nPaper TwoAmy Wu, Jane Doe et al.\nAbs two.\n"
+    owner, reasons = _owner_and_reasons(compact)
+    assert owner == ("Jane Doe", True, None)
+    assert reasons == {1: header.NO_AUTHOR_NO_HEADER}
+
+
+def test_a_lone_name_that_no_complete_author_list_holds_is_not_the_owner():
+    # Every list is complete, so the page's owner would be in each: `Bob Smith` is in none.
+    owner, reasons = _owner_and_reasons("Bob Smith" + _OWNED.replace(" et al.", ", Bo Li"))
+    assert owner == ("Jane Doe", True, None)
+    assert reasons == {1: header.NO_AUTHOR_NO_HEADER}
+
+
+def test_a_lone_name_hidden_in_et_al_lists_stays_the_owner():
+    owner, reasons = _owner_and_reasons("Bob Smith" + _OWNED)
+    assert owner == ("Bob Smith", False, None)
+    assert reasons == {}
+
+
+def test_a_lost_one_author_entry_on_a_headerless_page_does_not_name_the_owner():
+    """A damaged meta line puts the entry's title among the header lines; with one author
+    (no comma, no `et al.`) it was not recognised as a lost entry, and the title became the
+    owner of every other paper."""
+    lost = "LGSep 21, 2O22Code\nFairness Reprogramming\n\nJane Doe\n\nAn abstract."
+    owner, reasons = _owner_and_reasons(lost + _OWNED)
+    assert owner == ("Jane Doe", False, None)
+    assert reasons[2] == "not the owner's name: the name at line 4 is one of the page's authors"
+    assert set(reasons) == {1, 2, 6}
+
+
+def test_a_lost_compact_line_is_not_the_owner():
+    compact = ("LGSep 21, 2O22\nFairness ReprogrammingJane Doe\nAn abstract.\n"
+               "LGOct 3, 2023\nPaper OneJane Doe, Li Wei et al.\nAbs one.\nLGOct 4, 2023\nPaper TwoAmy Wu, Jane Doe et al.\nAbs two.\n")
+    owner, reasons = _owner_and_reasons(compact)
+    assert owner == ("Jane Doe", True, None)
+    assert reasons[2] == header.LOST_COMPACT_LINE
