@@ -33,6 +33,17 @@ NUL = "\x00"
 HEADER_NUL = "header line has a NUL byte (binary data in a text file)"
 ENTRY_NUL = "entry has a NUL byte (line {}: binary data in a text file)"
 DAMAGED_HEADER_REASONS = (HEADER_NOT_UTF8, HEADER_NUL)
+# Two pages saved into one file: the second page's header lands among the first page's
+# entries, and its papers would be credited to the first page's owner.
+SECOND_HEADER = "a second profile header in the page, from line {} (two pages joined in one file?)"
+AFTER_SECOND_HEADER = (
+    "entry follows a second profile header at line {} (two pages joined in one file?): "
+    "not credited to this page's owner"
+)
+_METRIC_LINES = (
+    patterns.H_INDEX, patterns.PAPER_COUNT, patterns.LISTED_COUNT, patterns.CITATIONS, patterns.NOVELTY,
+    patterns.AI_SCORE,
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,38 @@ def _quarantine_damaged(
     return header_lines, entries
 
 
+def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
+    """Segments (`doc_id`, `entry_no`) holding two or more header metric lines after their
+    entry's first line, with the first such line (`header_line`): another page's header.
+    (A single metric-like line is left to the stray-line rule.)"""
+    text = pl.col("text")
+    short = entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
+    return (
+        short.filter(pl.any_horizontal(text.str.contains(p) for p in _METRIC_LINES))
+        .group_by("doc_id", "entry_no")
+        .agg(header_line=pl.col("line_no").min(), n=pl.len())
+        .filter(pl.col("n") >= 2)
+        .drop("n")
+    )
+
+
+def _quarantine_second_page(entries: pl.DataFrame, second: pl.DataFrame) -> pl.DataFrame:
+    """Entries after another page's header (see `_second_headers`) are quarantined with
+    their whole segment: they belong to a page whose owner this file does not say for sure."""
+    starts = second.group_by("doc_id").agg(second_header=pl.col("header_line").min())
+    after = pl.col("second_header").is_not_null() & (pl.col("line_no") > pl.col("second_header"))
+    return (
+        entries.join(starts, on="doc_id", how="left", maintain_order="left")
+        .with_columns(
+            reason=pl.when(after & pl.col("reason").is_null())
+            .then(pl.format(AFTER_SECOND_HEADER, pl.col("second_header")))
+            .otherwise("reason"),
+            n_lines=pl.when(after).then(pl.col("n_segment_lines")).otherwise("n_lines"),
+        )
+        .drop("second_header")
+    )
+
+
 def parse_pages(docs: pl.DataFrame) -> ParsedPages:
     """Parse pages (`doc_id`, `as_of`, `text`) into records."""
     lines = (
@@ -157,6 +200,9 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .then(pl.lit(NAME_ONLY))
         .otherwise("reason")
     )
+    second = _second_headers(entry_lines)
+    if not second.is_empty():
+        entries = _quarantine_second_page(entries, second)
     undecodable = _undecodable_docs(docs)
     if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():
         header_lines, entries = _quarantine_damaged(header_lines, entry_lines, entries, undecodable)
@@ -182,7 +228,16 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
     stray = (
         entry_line_records.filter(pl.col("record_line") == pl.col("line_no"))
         .join(entries.lazy().select("doc_id", "line_no"), on=["doc_id", "line_no"], how="anti")
-        .select("doc_id", "record_line", kind=pl.lit("stray"), reason=pl.lit(STRAY_LINE_REASON))
+        .join(entry_lines.lazy().select("doc_id", "line_no", "entry_no"), on=["doc_id", "line_no"])
+        .join(second.lazy(), on=["doc_id", "entry_no"], how="left")
+        .select(
+            "doc_id",
+            "record_line",
+            kind=pl.lit("stray"),
+            reason=pl.when(pl.col("header_line").is_not_null())
+            .then(pl.format(SECOND_HEADER, pl.col("header_line")))
+            .otherwise(pl.lit(STRAY_LINE_REASON)),
+        )
     )
     records = pl.concat(
         [

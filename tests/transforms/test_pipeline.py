@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from pagekit import make_docs
-from profile_etl.transforms import header
+from profile_etl.transforms import header, parse
 from profile_etl.transforms.pipeline import process_pages
 
 COMPACT_HEADERLESS = (
@@ -414,3 +414,27 @@ def test_a_lost_compact_line_is_not_the_owner():
     owner, reasons = _owner_and_reasons(compact)
     assert owner == ("Jane Doe", True, None)
     assert reasons[2] == header.LOST_COMPACT_LINE
+
+
+def test_a_second_page_joined_into_the_file_is_not_credited_to_the_first_owner():
+    """Two pages saved into one file: the second header's lines were stray lines of the
+    first page's last entry, and the second page's papers loaded with the first page's
+    owner as their author."""
+    second = "Bob Smith\n\nCV\nh-index10\n12papers\n300citations\n\n2 Papers" + _OWNED
+    text = _HEADER + _OWNED + "\n" + second
+    batch = process_pages(make_docs([text]))
+    assert batch.pages.select("name").item() == "Jane Doe"
+    assert batch.entries["title"].to_list() == ["Paper One", "Paper Two"]  # the first page's only
+    reasons = dict(batch.quarantine.select("line_no", "reason").iter_rows())
+    lines = text.split("\n")
+    h_index_line = lines.index("h-index10") + 1
+    assert reasons[lines.index("Bob Smith") + 1] == parse.SECOND_HEADER.format(h_index_line)
+    entry_reasons = [r for r in reasons.values() if r.startswith("entry follows")]
+    assert entry_reasons == [parse.AFTER_SECOND_HEADER.format(h_index_line)] * 2
+
+
+def test_one_metric_like_line_among_entries_is_a_stray_line_not_a_second_page():
+    text = _HEADER + _OWNED + "\nh-index42\n" + _OWNED.replace("Paper", "Other")
+    batch = process_pages(make_docs([text]))
+    assert batch.entries.height == 4
+    assert batch.quarantine["reason"].to_list() == [parse.STRAY_LINE_REASON]
