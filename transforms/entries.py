@@ -40,6 +40,10 @@ from .keys import nfc
 
 ABSTRACT_IS_AUTHORS = "abstract is an author list (a repeated, wrapped or stray line before it?)"
 REPEATED_LINE = "entry repeats one of its lines (a duplicated line shifts its fields)"
+ABSTRACT_IS_NAME = (
+    "abstract is a lone name or label with more lines after it (a wrapped title or author line, "
+    "or a junk line such as 'PDF', shifted the fields?)"
+)
 # Lines an entry uses after its meta line, by layout.
 LINES_AFTER_META = {"full": 3, "compact": 2}
 
@@ -179,8 +183,14 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     # shifted in (an abstract such as `Paris, London, Berlin` or `PhD Thesis, Stanford
     # University` as an entry's last line is text).
     # (Tested only where lines follow: the patterns would otherwise scan every abstract.)
-    abstract_is_list = is_surely_author_list(
-        pl.when(pl.col("n_after") > pl.col("expected")).then(abstract)
+    lines_follow = pl.col("n_after") > pl.col("expected")
+    abstract_is_list = is_surely_author_list(pl.when(lines_follow).then(abstract)).fill_null(False)
+    # A lone name or label there (`Jane Doe`, `Neural Networks` wrapped from the title,
+    # `PDF`) is no abstract either: the real one is among the lines that follow. One that
+    # ends a sentence (`Withdrawn.`) is a short abstract, and the lines after it are strays.
+    abstract_is_name = (
+        pl.when(lines_follow).then(abstract).str.contains(patterns.AUTHOR_LINE)
+        & ~abstract.str.contains(r"[.!?]$")
     ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
     return (
@@ -211,4 +221,6 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
         .then(pl.lit(ABSTRACT_IS_AUTHORS))
         .when(repeats)
         .then(pl.lit(REPEATED_LINE))
+        .when(abstract_is_name)
+        .then(pl.lit(ABSTRACT_IS_NAME))
     )

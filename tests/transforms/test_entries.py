@@ -321,6 +321,16 @@ _AUTHORS = "Aochuan Chen, Yimeng Zhang, Yihua Zhang et al."
          "abstract is an author list"),
         # A compact title line repeated: it was the abstract.
         ("LGOct 3, 2023\nDeepZeroJane Doe, Li Wei\nDeepZeroJane Doe, Li Wei\nWe scale it.\n", "entry repeats one of its lines"),
+        # A one-author entry's title wrapped: `Neural Networks` was the author, `Jane Doe`
+        # the abstract.
+        ("LGMar 3, 2024\nRobust Training for Convolutional\nNeural Networks\n\nJane Doe\n\nWe scale it.\n",
+         "abstract is a lone name or label"),
+        # An author list wrapped without a comma: `Ruisi Cai` was the abstract.
+        ("LGMar 3, 2024\nDeepZero\n\nYihua Zhang\nRuisi Cai\n\nWe scale it.\n", "abstract is a lone name or label"),
+        # A junk line before the abstract, in either layout: `PDF` was the abstract.
+        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nPDF\n\nWe scale it.\n", "abstract is a lone name or label"),
+        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nView PDF\n\nWe scale it.\n", "abstract is a lone name or label"),
+        ("LGMar 3, 2024\nDeepZeroJane Doe, Li Wei\nPDF\nWe scale it.\n", "abstract is a lone name or label"),
     ],
 )
 def test_a_line_shifted_into_the_abstract_quarantines_the_entry(text, reason):
