@@ -68,8 +68,9 @@ def _utf16_reason(data: bytes) -> str | None:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files to load: each file given, and every `*.txt` below each directory (sorted within
-    each directory), in the order the paths were given.
+    """Files to load: each file given, and every `*.txt` below each directory, in any case
+    (`PAGE.TXT` too: saved pages come from many tools), sorted within each directory, in
+    the order the paths were given.
 
     Paths are made absolute (symlinks kept as named): a path is a file's identity in the
     warehouse, and `page.txt` run from two directories is two files. A symlink and its
@@ -83,7 +84,7 @@ def discover(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             # Everything named *.txt that is not a directory: a broken link or a named pipe
             # is reported by the read, never silently left out.
-            found.extend(sorted(p for p in path.rglob("*.txt") if not p.is_dir()))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and not p.is_dir()))
         elif path.is_file():
             found.append(path)
         else:  # reading a FIFO or a device would block or never end
