@@ -91,6 +91,21 @@ def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _move_glued_initials(split: pl.LazyFrame) -> pl.LazyFrame:
+    """Give the first author back the initials the split left on the title (see
+    `patterns.TITLE_ENDS_IN_GLUED_INITIALS`); null-safe, and a no-op elsewhere."""
+    ends_in_initial = pl.col("compact_title").str.contains(r"\p{Lu}\.$")  # the costly pattern only there
+    parts = pl.when(ends_in_initial).then(pl.col("compact_title")).str.extract_groups(
+        patterns.TITLE_ENDS_IN_GLUED_INITIALS
+    )
+    joined = parts.struct.field("initials") + pl.col("compact_authors")
+    ok = joined.str.contains(patterns.AUTHOR_LIST_LINE).fill_null(False)
+    return split.with_columns(
+        compact_title=pl.when(ok).then(parts.struct.field("title")).otherwise("compact_title"),
+        compact_authors=pl.when(ok).then(joined).otherwise("compact_authors"),
+    )
+
+
 def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
     """Split each entry into fields and decide whether it loads.
 
@@ -157,7 +172,7 @@ def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
             not_compact,
             quoted.filter(~unsplit),
             # twice: a list may hold two authors whose inner capital the split fell into
-            primary.filter(~unsplit).pipe(_rejoin_later_author).pipe(_rejoin_later_author),
+            primary.filter(~unsplit).pipe(_move_glued_initials).pipe(_rejoin_later_author).pipe(_rejoin_later_author),
             fallback,
         ])
         .with_columns(

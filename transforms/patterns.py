@@ -164,12 +164,26 @@ COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AU
 # word such as `Code` or `Go` is none). Such a title is split again and its list joined to
 # the authors (kept only if the joined list is well formed; repeated for a second such
 # author).
+# Glued initials cut the same way (`…, Ricky T.|Q. Chen`, `…, A.|J. Smith`): a title that
+# ends in a glued list and initials is split again too.
 _INNER_CAPITAL_PREFIX = r"(?:Mc|Mac|De|Del|Dela|Della|Di|Da|Du|Le|La|Van|Von|Fitz)"
-ENDS_IN_INNER_CAPITAL_PREFIX = rf"{_INNER_CAPITAL_PREFIX}$"
+_INITIALS = r"(?:\p{Lu}\.)+"
+ENDS_IN_INNER_CAPITAL_PREFIX = rf"(?:{_INNER_CAPITAL_PREFIX}|[\s,]{_INITIALS})$"
 COMPACT_REJOIN = (
     rf"^(?P<title>.*(?:{_TITLE_END}|\p{{Lu}}))"
-    rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?{_INNER_CAPITAL_PREFIX})$"
+    rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?"
+    rf"(?:{_INNER_CAPITAL_PREFIX}|{_INITIALS}))$"
 )
+# The first author's glued initials (`…NetworksA.J. Smith`, `…GPT-4J.R.R. Tolkien`): the
+# right-most point leaves the title ending in initials glued to a title end (`NetworksA.`
+# by `J. Smith`); those initials start the first author when the list they make is well
+# formed. Not after a capital or a dot, where they may be the title's own (`…the USA.`,
+# `…the U.S.`), and so are left there.
+TITLE_ENDS_IN_GLUED_INITIALS = (
+    rf"^(?P<title>.*[\p{{Lowercase}}\p{{Lo}}\p{{M}}\p{{N}}\p{{Pe}}\p{{Pf}}\p{{So}}\p{{Sm}}\p{{Sc}}?!…:+#%*\x22”])"
+    rf"(?P<initials>{_INITIALS})$"
+)
+AUTHOR_LIST_LINE = rf"^{_AUTHOR_LIST}$"
 # Only where COMPACT_SPLIT finds no point: a title ending in an acronym glued to the
 # authors, `…for NLPJane Doe, Li Wei` or `…in 3DJane Doe` (split before `Jane`).
 COMPACT_SPLIT_AFTER_ACRONYM = rf"^(?P<title>.*\p{{Lu}})(?P<authors>{_AUTHOR_LIST})$"

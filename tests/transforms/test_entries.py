@@ -416,3 +416,25 @@ def test_a_typo_in_et_al_or_an_irish_surname_no_longer_quarantines_the_entry(tex
     row = _entries(text).row(0, named=True)
     assert row["reason"] is None
     assert row["title"] == "A Title"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        # A later author's glued initials: `Q. Chen` was the right-most point.
+        ("Latent ODEs for Irregularly-Sampled Time SeriesYulia Rubanova, Ricky T.Q. Chen, Jane Doe",
+         "Latent ODEs for Irregularly-Sampled Time Series", "Yulia Rubanova, Ricky T.Q. Chen, Jane Doe"),
+        ("Sparse Tuning and MoreJane Doe, A.J. Smith et al.", "Sparse Tuning and More", "Jane Doe, A.J. Smith et al."),
+        # The first author's: the title ended in `MoreA.` or `GPT-4J.R.`.
+        ("Sparse Tuning for Long Contexts: Methods, Limits, and MoreA.J. Smith, Jane Doe",
+         "Sparse Tuning for Long Contexts: Methods, Limits, and More", "A.J. Smith, Jane Doe"),
+        ("Early Experiments with GPT-4J.R.R. Tolkien, Jane Doe", "Early Experiments with GPT-4", "J.R.R. Tolkien, Jane Doe"),
+        ("Deep Learning (revisited)A.J. Smith et al.", "Deep Learning (revisited)", "A.J. Smith et al."),
+        # Initials after a capital or a dot may be the title's own: left there.
+        ("Made in the USA.Jane Doe, Li Wei", "Made in the USA.", "Jane Doe, Li Wei"),
+        ("Sparse Tuning in the U.S.Jane Doe, Li Wei", "Sparse Tuning in the U.S.", "Jane Doe, Li Wei"),
+    ],
+)
+def test_glued_initials_stay_with_their_author(line, title, authors):
+    row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
+    assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
