@@ -25,11 +25,15 @@ _RULES: list[tuple[str, list[tuple[str, str]]]] = [
         (r"\\eg\b\.?", "e.g."),  # \eg
         (r"\\etal\b\.?", "et al."),  # \etal
         (r"\\[()\[\]]", ""),  # \( x \) and \[ x \]
+        (r"\\ ", " "),  # `e.g.\ a`: a control space
     ]),
-    ("$", [(r"\$([^$]*)\$", "$1")]),  # $x$
+    # $x$, as pandoc reads it: the opening `$` has no space after it, the closing one none
+    # before it and no digit after it, so prices are text (`from $5 to $3`, `$20,000 and
+    # $30,000`).
+    ("$", [(r"\$([^\s$](?:[^$]*[^\s$])?)\$([^0-9]|$)", "${1}${2}")]),
     ("\\", [(r"\\([%&_#])", "$1")]),  # \% \& \_ \#
-    ("`", [(r"``", "\u201c")]),  # ``quoted''
-    ("''", [(r"''", "\u201d")]),
+    # ``quoted'': a `''` closes only an opened quote; alone it is two primes (`f''(x)`).
+    ("`", [(r"``(.*?)''", "\u201c${1}\u201d"), (r"``", "\u201c")]),
     # A tie between two characters (`Fig.~3`, `Eq.~(3)`, `4~GPUs`, `et~al.`) is a space;
     # a free-standing `~` is text (`1% ~ 4%`, `~4%`), and so is `/~user` in a URL. Twice,
     # for chained ties (`a~priori~b`).

@@ -43,3 +43,14 @@ def test_ties_before_brackets_and_after_digits_and_chained_ties_are_spaces():
 def test_only_rows_with_a_trigger_change_and_nulls_stay_null():
     frame = pl.DataFrame({"a": ["plain text, nothing to do", None, r"\ie x~y", "tab\there"]})
     assert with_plain_text(frame, "a", "p")["p"].to_list() == ["plain text, nothing to do", None, "i.e. x y", "tab here"]
+
+
+def test_prices_are_not_math():
+    # `$5 to $3` lost its dollars: the `$x$` rule paired them.
+    assert _plain("Costs drop from $5 to $3, or $20,000 and $30,000, for $n$ runs at $O(n^2)$.") == (
+        "Costs drop from $5 to $3, or $20,000 and $30,000, for n runs at O(n^2).")
+
+
+def test_two_primes_are_no_closing_quote_and_a_control_space_is_a_space():
+    assert _plain(r"the curvature f''(x) of ``smooth'' maps, e.g.\ a ball") == (
+        "the curvature f''(x) of \u201csmooth\u201d maps, e.g. a ball")
