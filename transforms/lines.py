@@ -56,3 +56,19 @@ def split_lines(docs: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(raw=pl.col("raw").str.strip_suffix("\r"))
         .with_columns(text=pl.col("raw").str.strip_chars(patterns.EDGE_CHARS))
     )
+
+
+# Lines at least this long are abstracts (titles, author and header lines are shorter).
+SHORT_LINE_BYTES = 1000
+
+
+def drop_invisible(lines: pl.DataFrame, column: str = "text") -> pl.DataFrame:
+    """Take invisible characters out of short lines (see `patterns.INVISIBLE`), touching
+    only the lines that hold one: scanning every abstract would cost more than all of it."""
+    values = lines[column]
+    short = (values.str.len_bytes() < SHORT_LINE_BYTES).arg_true()
+    hit = short.filter(values.gather(short).str.contains(patterns.INVISIBLE))
+    if hit.is_empty():
+        return lines
+    fixed = values.gather(hit).str.replace_all(patterns.INVISIBLE, "").str.strip_chars(patterns.EDGE_CHARS)
+    return lines.with_columns(values.scatter(hit, fixed))

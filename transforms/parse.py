@@ -17,7 +17,7 @@ from . import patterns
 from .entries import gather_entries, parse_entries
 from .header import choose_owner_name, classify_header_lines, header_fields
 from .keys import nfc_where_needed
-from .lines import split_lines
+from .lines import drop_invisible, split_lines
 
 STRAY_LINE_REASON = "line after a complete entry belongs to no entry"
 NAME_ONLY = "a name with no profile after it (no category, metric or entry: an error page?)"
@@ -161,6 +161,9 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
     """Parse pages (`doc_id`, `as_of`, `text`) into records."""
     lines = (
         split_lines(docs)
+        .collect(engine=ENGINE)
+        .pipe(drop_invisible)
+        .lazy()
         .with_columns(
             is_blank=pl.col("text") == "",
             is_meta=pl.col("text").str.contains(patterns.META_LIKE),

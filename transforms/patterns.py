@@ -53,6 +53,13 @@ EDGE_CHARS = (
     "\u200b\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 
+# Invisible characters inside a line that copy-and-paste leaves (zero-width space, word
+# joiner, BOM, soft hyphen, direction marks and embeddings): `CV\u200bNov 21, 2022` is a
+# meta line, `Yi\u00adhua Zhang` a name. Taken out of the parsed text of short lines (all
+# but abstracts, which are stored as received); the raw line keeps them. Zero-width
+# joiners and non-joiners stay: emoji and some scripts need them.
+INVISIBLE = "[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
 # Characters that group thousands besides the comma: a space, a no-break space, a thin
 # space, a narrow no-break space (`1 928`, as French and SI style print it).
 THOUSANDS_SPACES = " \u00a0\u2009\u202f"

@@ -34,3 +34,20 @@ def test_the_byte_count_of_unparsed_files_agrees_with_the_parser(data, lines):
     assert _count_lines(data) == lines
     text = data.decode("utf-8")
     assert pl.DataFrame({"text": [text]}).select(count_lines(pl.col("text"))).item() == lines
+
+
+def test_invisible_characters_inside_short_lines_do_not_break_parsing():
+    """A zero-width space inside a meta line made it `unrecognized`, and a soft hyphen in a
+    name made another author id."""
+    from pagekit import make_docs
+    from profile_etl.transforms.parse import parse_pages
+
+    text = ("Yi\u00adhua Zhang\nLG\nh-index4\n\nCV\u200bNov 21, 2022Code\nA Ti\u200btle\n\n"
+            "Jane Doe, Li\u2060 Wei\n\n" + "We study x\u200b. " * 100 + "\n")
+    parsed = parse_pages(make_docs([text]))
+    assert parsed.records["reason"].null_count() == parsed.records.height
+    assert parsed.headers["name"].to_list() == ["Yihua Zhang"]
+    row = parsed.entries.row(0, named=True)
+    assert (row["category"], row["title"], row["authors_text"]) == ("CV", "A Title", "Jane Doe, Li Wei")
+    assert "\u200b" in row["abstract"]  # a long abstract is kept as received
+    assert parsed.lines["raw"].str.contains("\u200b").sum() == 3  # and so is every raw line
