@@ -84,7 +84,7 @@ def discover(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             # Everything named *.txt that is not a directory: a broken link or a named pipe
             # is reported by the read, never silently left out.
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and not p.is_dir()))
+            found.extend(sorted(p for p in path.rglob("*") if p.name.lower().endswith(".txt") and not p.is_dir()))
         elif path.is_file():
             found.append(path)
         else:  # reading a FIFO or a device would block or never end

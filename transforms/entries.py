@@ -64,9 +64,15 @@ def gather_entries(entry_lines: pl.LazyFrame) -> pl.LazyFrame:
         l1=_nth(1),
         l2=_nth(2),
         l3=_nth(3),
+        l2_line=_nth(2, "line_no"),
+        l3_line=_nth(3, "line_no"),
         # Blank lines are not in `entry_lines`: a jump in line numbers is one.
         blank_after_title=(_nth(2, "line_no") - _nth(1, "line_no") > 1).fill_null(False),
         n_segment_lines=pl.len().cast(pl.Int64),
+        # The longest line after the compact (full) layout's abstract: a real abstract
+        # shifted down by a wrapped or junk line (see `_reason`).
+        longest_after_l2=pl.col("text").filter(pl.col("k") >= 3).str.len_bytes().max(),
+        longest_after_l3=pl.col("text").filter(pl.col("k") >= 4).str.len_bytes().max(),
     )
 
 
@@ -124,6 +130,7 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         title=nfc(title),
         authors_text=nfc(authors),
         abstract=abstract.str.strip_chars(),  # NFC is applied in `parse_pages`, only where needed
+        abstract_line=pl.when(full).then(pl.col("l3_line")).otherwise(pl.col("l2_line")),
         reason=_reason(full, abstract),
     ).with_columns(
         # A loaded entry uses its meta line and the lines its layout expects; a
@@ -131,7 +138,8 @@ def parse_entries(entries: pl.LazyFrame) -> pl.LazyFrame:
         n_lines=pl.when(pl.col("reason").is_null())
         .then(pl.col("expected") + 1)
         .otherwise(pl.col("n_segment_lines")),
-    ).drop("l2_is_authors", "surely_full", "page_has_full", "blank_after_title")
+    ).drop("l2_is_authors", "surely_full", "page_has_full", "blank_after_title", "longest_after_l2", "longest_after_l3",
+            "l2_line", "l3_line")
 
 
 def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
@@ -201,10 +209,12 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     lines_follow = pl.col("n_after") > pl.col("expected")
     abstract_is_list = is_surely_author_list(pl.when(lines_follow).then(abstract)).fill_null(False)
     # A lone name or label there (`Jane Doe`, `Neural Networks` wrapped from the title,
-    # `PDF`) is no abstract either: the real one is among the lines that follow. One that
-    # ends a sentence (`Withdrawn.`) is a short abstract, and the lines after it are strays.
+    # `PDF`) is no abstract either when a longer line follows: the real abstract. One that
+    # ends a sentence (`Withdrawn.`), or is followed by short lines only (`Withdrawn`, then
+    # `PDF`), is a short abstract, and the lines after it are strays.
+    longest_after = pl.when(full).then(pl.col("longest_after_l3")).otherwise(pl.col("longest_after_l2"))
     abstract_is_name = (
-        pl.when(lines_follow).then(abstract).str.contains(patterns.AUTHOR_LINE)
+        pl.when(lines_follow & (longest_after > abstract.str.len_bytes())).then(abstract).str.contains(patterns.AUTHOR_LINE)
         & ~abstract.str.contains(r"[.!?]$")
     ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from . import patterns
-from .authors import explode_authors, is_surely_author_list, is_truncated
+from .authors import explode_authors, is_surely_author_list
 from .categories import is_known
 from .keys import name_key, nfc
 
@@ -27,13 +27,9 @@ FLOAT_FIELDS = ("novelty_pct", "ai_score")
 TEXT_FIELDS = ("name", "primary_category")
 HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 LOST_TITLE = "not a name: next to an author list (an entry whose meta line is missing or unreadable)"
-NOT_THE_AUTHOR_NAME = "not the owner's name: the name at line {} is one of the page's authors"
+NOT_THE_AUTHOR_NAME = "not the owner's name: the name at line {} is an author of most of the page's papers"
 LOST_COMPACT_LINE = (
     "not a name: a title glued to an author list (a compact entry whose meta line is missing or unreadable)"
-)
-NO_AUTHOR_NO_HEADER = (
-    "not the owner's name: no category or metric follows it, and it is none of the page's authors "
-    "(a navigation line?)"
 )
 # Lines that make a header a profile's: a category (a known code) or a metric, readable or not.
 PROFILE_FIELDS = ("primary_category", "garbled", *NUMERIC_FIELDS)
@@ -135,72 +131,83 @@ def header_fields(classified: pl.LazyFrame) -> pl.LazyFrame:
 def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
     """Decide which name-shaped header line is the owner's name, where that is in doubt.
 
-    A page may carry other name-shaped lines in its header (`Home`, `Sign In`, a lost
-    entry's title such as `Fairness Reprogramming`), and the first one used to win. The
-    owner is an author of every paper on their page, so the first name that is among the
-    page's listed authors wins; failing that, the first name (as before). A lone
-    name-shaped line on a page with no category or metric line, that none of the page's
-    author lists contains, is no header at all when it is a single word (`Home` above a
-    compact fragment) or when no list ends in `et al.` (so the owner cannot be hidden in
-    one): it is quarantined and the owner is inferred from the entries. So is a name-shaped
-    line that splits as a compact title and author list whose first author is one of the
-    page's authors, or which is a list (`Fairness ReprogrammingYihua Zhang`: a compact
-    entry that lost its meta line). Only pages with two or more
-    name lines, or one such doubtful line, are looked at; everywhere else the lines keep
-    what `classify_header_lines` gave them.
+    A page may carry other name-shaped lines in its header (`Home` or `Sign In` above the
+    name, a lost entry's title such as `Fairness Reprogramming`), and the first one used to
+    win. The owner is an author of every paper on their page, so a name that is among the
+    authors of most of the page's loaded entries wins; failing that, the first name (as
+    before: a co-author's name on a few lists is no reason to pass over the first line).
+    A line that splits as a compact title of two or more words and an author list whose
+    first author is one of the page's, or which is a list (`Fairness ReprogrammingYihua
+    Zhang`: a compact entry that lost its meta line), is no name at all. A lone name line
+    is otherwise left alone, even one that no list holds: a name-only header is allowed,
+    the owner may be hidden in every `et al.`, and one-word names exist (`Mausam`).
+
+    Only pages with two or more name lines, or a lone one on a page with entries and no
+    category or metric line, are looked at; elsewhere the lines keep what
+    `classify_header_lines` gave them. Only entries that load are evidence, and only name
+    lines that are not damaged (an undecodable or NUL byte) take part.
 
     Input: classified header lines (`doc_id`, `line_no`, `field`, `value`, `reason`) and
-    parsed entries (`doc_id`, `authors_text`).
+    parsed entries (`doc_id`, `entry_no`, `authors_text`, `reason`).
     """
-    is_name = pl.col("field") == "name"
+    is_name = (pl.col("field") == "name") & (
+        pl.col("reason").is_null() | pl.col("reason").str.starts_with("duplicate header field")
+    )
     per_doc = header_lines.group_by("doc_id").agg(
         n_names=is_name.sum(),
         has_profile_line=pl.col("field").is_in(PROFILE_FIELDS).any(),
     )
-    with_lists = entries.filter(pl.col("authors_text").is_not_null()).select("doc_id", "authors_text")
-    # Pages whose every author list is complete: their owner is in each of them.
-    complete = with_lists.group_by("doc_id").agg(complete=is_truncated(pl.col("authors_text")).not_().all())
+    with_lists = entries.filter(pl.col("reason").is_null() & pl.col("authors_text").is_not_null()).select(
+        "doc_id", "entry_no", "authors_text"
+    )
     doubtful = per_doc.filter(
         (pl.col("n_names") >= 2)
         | ((pl.col("n_names") == 1) & ~pl.col("has_profile_line") & pl.col("doc_id").is_in(with_lists["doc_id"].implode()))
     )
     if doubtful.is_empty():
         return header_lines
-    listed = explode_authors(
-        with_lists.filter(pl.col("doc_id").is_in(doubtful["doc_id"].implode())), key=["doc_id"]
-    ).select("doc_id", "author_key").unique()
-    glued_authors = pl.col("value").str.extract_groups(patterns.COMPACT_SPLIT).struct.field("authors")
+    evidence = with_lists.filter(pl.col("doc_id").is_in(doubtful["doc_id"].implode()))
+    n_lists = evidence.group_by("doc_id").agg(n_lists=pl.len())
+    listed = (
+        explode_authors(evidence, key=["doc_id", "entry_no"])
+        .group_by("doc_id", "author_key")
+        .agg(n_listed=pl.col("entry_no").n_unique())
+    )
+    split = pl.col("value").str.extract_groups(patterns.COMPACT_SPLIT)
+    glued_authors = split.struct.field("authors")
     candidates = (
         header_lines.filter(is_name)
         .join(doubtful, on="doc_id")
-        .join(complete, on="doc_id", how="left")
+        .join(n_lists, on="doc_id", how="left")
         .with_columns(
             author_key=name_key(pl.col("value")),
+            glued_title=split.struct.field("title"),
             glued_authors=glued_authors,
             glued_first_key=name_key(glued_authors.str.replace(patterns.ET_AL_SUFFIX, "").str.split(",").list.first()),
         )
-        .join(listed.with_columns(is_author=pl.lit(True)), on=["doc_id", "author_key"], how="left")
+        .join(listed, on=["doc_id", "author_key"], how="left")
         .join(
-            listed.select("doc_id", glued_first_key="author_key", glued_is_author=pl.lit(True)),
+            listed.select("doc_id", glued_first_key="author_key", glued_listed="n_listed"),
             on=["doc_id", "glued_first_key"],
             how="left",
         )
         .with_columns(
-            is_author=pl.col("is_author").fill_null(False),
-            lost_compact=pl.col("glued_is_author").fill_null(False)
-            | pl.col("glued_authors").str.contains(rf",|{patterns.ET_AL}").fill_null(False),
+            on_most=(pl.col("n_listed").fill_null(0) * 2 > pl.col("n_lists").fill_null(0)),
+            lost_compact=pl.col("glued_title").str.contains(r"\s").fill_null(False)
+            & (
+                pl.col("glued_listed").is_not_null()
+                | pl.col("glued_authors").str.contains(rf",|{patterns.ET_AL}").fill_null(False)
+            ),
         )
     )
-    one_word = ~pl.col("value").str.contains(r"\s")
-    no_header = ~pl.col("has_profile_line") & (one_word | pl.col("complete").fill_null(False))
     chosen = (
-        candidates.filter((pl.col("is_author") | ~no_header) & ~pl.col("lost_compact"))
-        .sort("doc_id", pl.col("is_author").not_(), "line_no")
+        candidates.filter(~pl.col("lost_compact"))
+        .sort("doc_id", pl.col("on_most").not_(), "line_no")
         .group_by("doc_id", maintain_order=True)
         .agg(
             chosen_line=pl.col("line_no").first(),
             chosen_key=pl.col("author_key").first(),
-            chosen_is_author=pl.col("is_author").first(),
+            chosen_on_most=pl.col("on_most").first(),
         )
     )
     decided = candidates.join(chosen, on="doc_id", how="left").select(
@@ -208,11 +215,9 @@ def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.D
         "line_no",
         decided_reason=pl.when(pl.col("lost_compact"))
         .then(pl.lit(LOST_COMPACT_LINE))
-        .when(pl.col("chosen_line").is_null())
-        .then(pl.lit(NO_AUTHOR_NO_HEADER))
         .when(pl.col("line_no") == pl.col("chosen_line"))
         .then(pl.lit(None, pl.String))
-        .when(pl.col("chosen_is_author") & (pl.col("author_key") != pl.col("chosen_key")))
+        .when(pl.col("chosen_on_most") & (pl.col("author_key") != pl.col("chosen_key")))
         .then(pl.format(NOT_THE_AUTHOR_NAME, pl.col("chosen_line")))
         .otherwise(pl.lit("duplicate header field 'name'")),
     )

@@ -10,6 +10,7 @@ import polars as pl
 
 # An escaped dollar is set aside first, so the `$x$` rule never pairs it (`\$100 to \$10`).
 _DOLLAR = "\uE000"
+_INLINE_MATH = r"\$([^\s$](?:[^$]*[^\s$])?)\$([^0-9]|$)"
 _MARKUP = r"\\(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}"
 # (trigger, rules): each group of (pattern, replacement) rules, applied in order, runs only
 # on the abstracts that contain its trigger (most contain none of them, and each rule is a
@@ -25,15 +26,20 @@ _RULES: list[tuple[str, list[tuple[str, str]]]] = [
         (r"\\eg\b\.?", "e.g."),  # \eg
         (r"\\etal\b\.?", "et al."),  # \etal
         (r"\\[()\[\]]", ""),  # \( x \) and \[ x \]
+        (r"\\\\", " "),  # `\\`: a line break
         (r"\\ ", " "),  # `e.g.\ a`: a control space
     ]),
     # $x$, as pandoc reads it: the opening `$` has no space after it, the closing one none
     # before it and no digit after it, so prices are text (`from $5 to $3`, `$20,000 and
     # $30,000`).
-    ("$", [(r"\$([^\s$](?:[^$]*[^\s$])?)\$([^0-9]|$)", "${1}${2}")]),
+    # Twice: a match takes the character after its closing `$`, which may open the next
+    # one (`$a$$b$`).
+    ("$", [(_INLINE_MATH, "${1}${2}"), (_INLINE_MATH, "${1}${2}")]),
     ("\\", [(r"\\([%&_#])", "$1")]),  # \% \& \_ \#
-    # ``quoted'': a `''` closes only an opened quote; alone it is two primes (`f''(x)`).
-    ("`", [(r"``(.*?)''", "\u201c${1}\u201d"), (r"``", "\u201c")]),
+    # ``quoted'' and ''quoted'': `''` is a quote at a word's edge; inside one it is two
+    # primes (`f''(x)`).
+    ("`", [(r"``", "\u201c")]),
+    ("''", [(r"(^|[\s(\[{])''", "${1}\u201c"), (r"''($|[\s.,;:!?)\]}])", "\u201d${1}")]),
     # A tie between two characters (`Fig.~3`, `Eq.~(3)`, `4~GPUs`, `et~al.`) is a space;
     # a free-standing `~` is text (`1% ~ 4%`, `~4%`), and so is `/~user` in a URL. Twice,
     # for chained ties (`a~priori~b`).

@@ -62,13 +62,16 @@ def split_lines(docs: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 SHORT_LINE_BYTES = 1000
 
 
-def drop_invisible(lines: pl.DataFrame, column: str = "text") -> pl.DataFrame:
+def drop_invisible(lines: pl.DataFrame, column: str = "text") -> tuple[pl.DataFrame, pl.DataFrame]:
     """Take invisible characters out of short lines (see `patterns.INVISIBLE`), touching
-    only the lines that hold one: scanning every abstract would cost more than all of it."""
+    only the lines that hold one: scanning every abstract would cost more than all of it.
+    Also returns those lines as they were (`doc_id`, `line_no`, `received`), so that an
+    abstract among them is stored as received."""
     values = lines[column]
     short = (values.str.len_bytes() < SHORT_LINE_BYTES).arg_true()
     hit = short.filter(values.gather(short).str.contains(patterns.INVISIBLE))
+    received = lines[hit].select("doc_id", "line_no", received=column)
     if hit.is_empty():
-        return lines
+        return lines, received
     fixed = values.gather(hit).str.replace_all(patterns.INVISIBLE, "").str.strip_chars(patterns.EDGE_CHARS)
-    return lines.with_columns(values.scatter(hit, fixed))
+    return lines.with_columns(values.scatter(hit, fixed)), received

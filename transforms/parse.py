@@ -40,10 +40,10 @@ AFTER_SECOND_HEADER = (
     "entry follows a second profile header at line {} (two pages joined in one file?): "
     "not credited to this page's owner"
 )
-_METRIC_LINES = (
-    patterns.H_INDEX, patterns.PAPER_COUNT, patterns.LISTED_COUNT, patterns.CITATIONS, patterns.NOVELTY,
-    patterns.AI_SCORE,
-)
+_METRIC_LINES = {
+    "h_index": patterns.H_INDEX, "paper_count": patterns.PAPER_COUNT, "listed": patterns.LISTED_COUNT,
+    "citations": patterns.CITATIONS, "novelty": patterns.NOVELTY, "ai_score": patterns.AI_SCORE,
+}
 
 
 @dataclass(frozen=True)
@@ -125,18 +125,25 @@ def _quarantine_damaged(
     return header_lines, entries
 
 
-def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
-    """Segments (`doc_id`, `entry_no`) holding two or more header metric lines after their
-    entry's first line, with the first such line (`header_line`): another page's header.
-    (A single metric-like line is left to the stray-line rule.)"""
+def _second_headers(entry_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
+    """Segments (`doc_id`, `entry_no`) whose stray lines (after the lines their entry uses)
+    hold three or more kinds of header metric (`h-index10`, `12papers`, `300citations`):
+    another page's header, whose first metric line is `header_line`. One or two metric-like
+    lines (a title `42 Papers`, a per-paper `12 citations`) are left to the other rules."""
     text = pl.col("text")
-    short = entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
+    kind = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for name, pattern in _METRIC_LINES.items():
+        kind = kind.when(text.str.contains(pattern)).then(pl.lit(name))
     return (
-        short.filter(pl.any_horizontal(text.str.contains(p) for p in _METRIC_LINES))
+        entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
+        .join(entries.select("doc_id", "entry_no", "n_lines"), on=["doc_id", "entry_no"])
+        .filter(pl.col("k") >= pl.col("n_lines"))
+        .with_columns(kind=kind)
+        .filter(pl.col("kind").is_not_null())
         .group_by("doc_id", "entry_no")
-        .agg(header_line=pl.col("line_no").min(), n=pl.len())
-        .filter(pl.col("n") >= 2)
-        .drop("n")
+        .agg(header_line=pl.col("line_no").min(), n_kinds=pl.col("kind").n_unique())
+        .filter(pl.col("n_kinds") >= 3)
+        .drop("n_kinds")
     )
 
 
@@ -157,13 +164,25 @@ def _quarantine_second_page(entries: pl.DataFrame, second: pl.DataFrame) -> pl.D
     )
 
 
+def _abstract_as_received(entries: pl.DataFrame, received: pl.DataFrame) -> pl.DataFrame:
+    """Abstracts keep the invisible characters `drop_invisible` took out of their line for
+    parsing (a zero-width space marks word breaks in Thai; direction marks matter in
+    Arabic or Hebrew): stored as received, whatever their length."""
+    if received.is_empty():
+        return entries.drop("abstract_line")
+    return (
+        entries.join(received, left_on=["doc_id", "abstract_line"], right_on=["doc_id", "line_no"], how="left",
+                     maintain_order="left")
+        .with_columns(abstract=pl.coalesce(pl.col("received").str.strip_chars(), "abstract"))
+        .drop("received", "abstract_line")
+    )
+
+
 def parse_pages(docs: pl.DataFrame) -> ParsedPages:
     """Parse pages (`doc_id`, `as_of`, `text`) into records."""
+    lines, received = drop_invisible(split_lines(docs).collect(engine=ENGINE))
     lines = (
-        split_lines(docs)
-        .collect(engine=ENGINE)
-        .pipe(drop_invisible)
-        .lazy()
+        lines.lazy()
         .with_columns(
             is_blank=pl.col("text") == "",
             is_meta=pl.col("text").str.contains(patterns.META_LIKE),
@@ -187,8 +206,15 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         )
         .sort("doc_id", "line_no")
         .collect(engine=ENGINE)
+        .pipe(_abstract_as_received, received)
         .pipe(nfc_where_needed, "abstract")
     )
+    second = _second_headers(entry_lines, entries)
+    if not second.is_empty():
+        entries = _quarantine_second_page(entries, second)
+    undecodable = _undecodable_docs(docs)
+    if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():
+        header_lines, entries = _quarantine_damaged(header_lines, entry_lines, entries, undecodable)
     header_lines = choose_owner_name(header_lines, entries)
     # A name and nothing else (`Service Unavailable`, then a sentence) is no profile: it
     # makes no researcher, and its line is quarantined like the page's other lines. A
@@ -203,12 +229,6 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .then(pl.lit(NAME_ONLY))
         .otherwise("reason")
     )
-    second = _second_headers(entry_lines)
-    if not second.is_empty():
-        entries = _quarantine_second_page(entries, second)
-    undecodable = _undecodable_docs(docs)
-    if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():
-        header_lines, entries = _quarantine_damaged(header_lines, entry_lines, entries, undecodable)
     entry_line_records = (
         entry_lines.lazy()
         .join(entries.lazy().select("doc_id", "entry_no", "n_lines", meta_line="line_no"), on=["doc_id", "entry_no"])

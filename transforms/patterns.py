@@ -242,10 +242,11 @@ URL_TRAILING = r"[.,;:!?')”’»*]+$"
 CODE_HOST_URL = rf"(?i)^https?://(?:www\.|gist\.)?{_CODE_HOSTS}(?:[/:?#]|$)"
 
 # Titles and names are compared without case, punctuation, spacing or Unicode form.
-# A title's match key keeps letters, digits, symbols (`+`, `=`, `<`, `$`, `€`, `∞`, `™`,
-# `🚀`) and the punctuation that carries meaning in titles (`#`, `%`, `*`, `&`, `@`): `C++`,
-# `C#` and `C` are three papers, `A*` is not `A`, and `A (1+1) EA` is not `A (1,1) EA`.
-# The punctuation that pages render differently goes (`:` or ` - `, quotes, dashes,
-# brackets, `?`, `.`), and so do spacing and marks.
-TITLE_KEY_DROPPED = r"[^\p{L}\p{N}\p{Sm}\p{Sc}\p{So}#%*&@]+"
+# A title's match key keeps letters, digits, symbols (`+`, `=`, `<`, `€`, `∞`, `™`, `🚀`)
+# and the punctuation that carries meaning in titles (`#`, `%`, `*`, `&`, `@`): `C++`, `C#`
+# and `C` are three papers, `A*` is not `A`, and `A (1+1) EA` is not `A (1,1) EA`. The
+# punctuation that pages render differently goes (`:` or ` - `, quotes, dashes, brackets,
+# `?`, `.`), and so do spacing, marks and LaTeX's syntax (`$k$-Means` is `k-Means`,
+# `Near~Optimal` is `Near Optimal`: `$ ~ ^ | \` go).
+TITLE_KEY_DROPPED = r"[^\p{L}\p{N}\p{Sm}\p{Sc}\p{So}#%*&@]+|[$~^|\\]+"
 WHITESPACE = r"\s+"

@@ -201,8 +201,8 @@ def test_a_directory_yields_txt_files_in_any_case(tmp_path):
     """`PAGE.TXT` was silently left out of a directory's files."""
     from profile_etl.flows.sources import discover
 
-    for name in ("a.txt", "B.TXT", "c.Txt", "d.txt.bak", "e.md"):
+    for name in ("a.txt", "B.TXT", "c.Txt", "d.txt.bak", "e.md", ".txt"):
         _write(tmp_path / name, PAGE)
     (tmp_path / "sub.TXT").mkdir()
     _write(tmp_path / "sub.TXT" / "f.tXt", PAGE)
-    assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["B.TXT", "a.txt", "c.Txt", "sub.TXT/f.tXt"]
+    assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == [".txt", "B.TXT", "a.txt", "c.Txt", "sub.TXT/f.tXt"]

@@ -438,3 +438,18 @@ def test_a_typo_in_et_al_or_an_irish_surname_no_longer_quarantines_the_entry(tex
 def test_glued_initials_stay_with_their_author(line, title, authors):
     row = _entries(f"LGOct 3, 2023\n{line}\nWe study x.\n").row(0, named=True)
     assert (row["layout"], row["title"], row["authors_text"], row["reason"]) == ("compact", title, authors, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LGMar 3, 2024\nDeepZero\n\nJane Doe, Li Wei\n\nWithdrawn\n\nPDF\n",
+        "LGMar 3, 2024\nDeepZero\n\nJane Doe, Li Wei\n\nExtended Abstract\n\nCode\n",
+    ],
+)
+def test_a_short_abstract_followed_by_short_lines_only_still_loads(text):
+    """Only a longer line after a name-like abstract shows a shift (the real abstract);
+    `Withdrawn` then a junk `PDF` is a short abstract and a stray line."""
+    parsed = parse_pages(make_docs([text]))
+    assert parsed.entries["reason"].to_list() == [None]
+    assert parsed.records.filter(pl.col("kind") == "stray").height == 1

@@ -20,6 +20,9 @@ def test_title_key_keeps_symbols_and_meaningful_punctuation():
     keys = pl.DataFrame({"t": titles}).select(title_key(pl.col("t"))).to_series().to_list()
     assert len(set(keys[:7])) == 7
     assert keys[7] == keys[8] == keys[0] == "repairofc++programs"
+    latex = ["Bounds for $k$-Means", "Bounds for k-Means", "Near~Optimal | Tight^2", "Near Optimal Tight2"]
+    keys = pl.DataFrame({"t": latex}).select(title_key(pl.col("t"))).to_series().to_list()
+    assert keys[0] == keys[1] and keys[2] == keys[3]
 
 
 def test_stable_ids_are_deterministic_and_distinct():

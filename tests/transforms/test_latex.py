@@ -51,6 +51,10 @@ def test_prices_are_not_math():
         "Costs drop from $5 to $3, or $20,000 and $30,000, for n runs at O(n^2).")
 
 
-def test_two_primes_are_no_closing_quote_and_a_control_space_is_a_space():
-    assert _plain(r"the curvature f''(x) of ``smooth'' maps, e.g.\ a ball") == (
-        "the curvature f''(x) of \u201csmooth\u201d maps, e.g. a ball")
+def test_two_primes_are_no_quote_and_a_control_space_or_line_break_is_a_space():
+    assert _plain(r"the curvature f''(x) of ``smooth'' maps, e.g.\ a ball\\ and ''safety mirage''.") == (
+        "the curvature f''(x) of \u201csmooth\u201d maps, e.g. a ball and \u201csafety mirage\u201d.")
+
+
+def test_adjacent_inline_math_is_unwrapped_whole():
+    assert _plain("where $a$$b$ is the product and $$x^2$$ its square") == "where ab is the product and x^2 its square"

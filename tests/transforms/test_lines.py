@@ -49,5 +49,15 @@ def test_invisible_characters_inside_short_lines_do_not_break_parsing():
     assert parsed.headers["name"].to_list() == ["Yihua Zhang"]
     row = parsed.entries.row(0, named=True)
     assert (row["category"], row["title"], row["authors_text"]) == ("CV", "A Title", "Jane Doe, Li Wei")
-    assert "\u200b" in row["abstract"]  # a long abstract is kept as received
+    assert "\u200b" in row["abstract"]  # an abstract is kept as received
     assert parsed.lines["raw"].str.contains("\u200b").sum() == 3  # and so is every raw line
+
+
+def test_a_short_abstract_keeps_its_invisible_characters():
+    from pagekit import make_docs
+    from profile_etl.transforms.parse import parse_pages
+
+    thai = "\u0e01\u0e32\u0e23\u200b\u0e28\u0e36\u0e01\u0e29\u0e32"  # a zero-width space marks a word break
+    for text in (f"LGOct 3, 2023\nA Title\n\nJane Doe, Li Wei\n\n{thai}.\n",
+                 f"LGOct 3, 2023\nA TitleJane Doe, Li Wei\n{thai}.\n"):
+        assert parse_pages(make_docs([text])).entries["abstract"].to_list() == [f"{thai}."]
