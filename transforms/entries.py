@@ -87,7 +87,10 @@ def _split_compact(entries: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
 def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
     """Undo a split inside a later author (see `patterns.COMPACT_REJOIN`). The pattern is
     costly, so it runs only on titles that end in a name prefix (null elsewhere)."""
-    ends_in_prefix = pl.col("compact_title").str.contains(patterns.ENDS_IN_INNER_CAPITAL_PREFIX)
+    ends_in_prefix = pl.col("compact_title").str.contains(patterns.ENDS_IN_INNER_CAPITAL_PREFIX) | (
+        pl.col("compact_title").str.contains(patterns.ENDS_IN_INITIALS)
+        & pl.col("compact_authors").str.contains(patterns.STARTS_WITH_INITIAL)
+    )
     parts = pl.when(ends_in_prefix).then(pl.col("compact_title")).str.extract_groups(patterns.COMPACT_REJOIN)
     joined = parts.struct.field("authors") + pl.col("compact_authors")
     ok = parts.struct.field("title").is_not_null() & joined.str.contains(patterns.AUTHOR_LINE).fill_null(False)
@@ -100,7 +103,9 @@ def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
 def _move_glued_initials(split: pl.LazyFrame) -> pl.LazyFrame:
     """Give the first author back the initials the split left on the title (see
     `patterns.TITLE_ENDS_IN_GLUED_INITIALS`); null-safe, and a no-op elsewhere."""
-    ends_in_initial = pl.col("compact_title").str.contains(r"\p{Lu}\.$")  # the costly pattern only there
+    ends_in_initial = pl.col("compact_title").str.contains(r"\p{Lu}\.$") & pl.col("compact_authors").str.contains(
+        patterns.STARTS_WITH_INITIAL
+    )  # the costly pattern only there
     parts = pl.when(ends_in_initial).then(pl.col("compact_title")).str.extract_groups(
         patterns.TITLE_ENDS_IN_GLUED_INITIALS
     )

@@ -175,7 +175,11 @@ COMPACT_SPLIT_AFTER_QUOTE = rf"^(?P<title>.*{_QUOTED_TITLE_END})(?P<authors>{_AU
 # ends in a glued list and initials is split again too.
 _INNER_CAPITAL_PREFIX = r"(?:Mc|Mac|De|Del|Dela|Della|Di|Da|Du|Le|La|Van|Von|Fitz)"
 _INITIALS = r"(?:\p{Lu}\.)+"
-ENDS_IN_INNER_CAPITAL_PREFIX = rf"(?:{_INNER_CAPITAL_PREFIX}|[\s,]{_INITIALS})$"
+ENDS_IN_INNER_CAPITAL_PREFIX = rf"{_INNER_CAPITAL_PREFIX}$"
+# Initials are cut only before another initial (`T.|Q. Chen`): `…, Ricky T.Jane Doe` is no
+# name, and neither is `GPT-4V.Jane Doe` (a title's last capital after a digit).
+ENDS_IN_INITIALS = rf"[\s,]{_INITIALS}$"
+STARTS_WITH_INITIAL = r"^\p{Lu}\."
 COMPACT_REJOIN = (
     rf"^(?P<title>.*(?:{_TITLE_END}|\p{{Lu}}))"
     rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?"
@@ -184,8 +188,8 @@ COMPACT_REJOIN = (
 # The first author's glued initials (`…NetworksA.J. Smith`, `…GPT-4J.R.R. Tolkien`): the
 # right-most point leaves the title ending in initials glued to a title end (`NetworksA.`
 # by `J. Smith`); those initials start the first author when the list they make is well
-# formed. Not after a capital or a dot, where they may be the title's own (`…the USA.`,
-# `…the U.S.`), and so are left there.
+# formed and the authors left start with another initial. Not after a capital or a dot,
+# where they may be the title's own (`…the USA.`, `…the U.S.`), and so are left there.
 TITLE_ENDS_IN_GLUED_INITIALS = (
     rf"^(?P<title>.*[\p{{Lowercase}}\p{{Lo}}\p{{M}}\p{{N}}\p{{Pe}}\p{{Pf}}\p{{So}}\p{{Sm}}\p{{Sc}}?!…:+#%*\x22”])"
     rf"(?P<initials>{_INITIALS})$"

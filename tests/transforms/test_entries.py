@@ -430,8 +430,12 @@ def test_a_typo_in_et_al_or_an_irish_surname_no_longer_quarantines_the_entry(tex
          "Sparse Tuning for Long Contexts: Methods, Limits, and More", "A.J. Smith, Jane Doe"),
         ("Early Experiments with GPT-4J.R.R. Tolkien, Jane Doe", "Early Experiments with GPT-4", "J.R.R. Tolkien, Jane Doe"),
         ("Deep Learning (revisited)A.J. Smith et al.", "Deep Learning (revisited)", "A.J. Smith et al."),
-        # Initials after a capital or a dot may be the title's own: left there.
+        # Initials after a capital or a dot may be the title's own, and so may a capital and
+        # a dot before a full given name: left there.
         ("Made in the USA.Jane Doe, Li Wei", "Made in the USA.", "Jane Doe, Li Wei"),
+        ("Going Beyond GPT-4V.Jane Doe, Tom Smith", "Going Beyond GPT-4V.", "Jane Doe, Tom Smith"),
+        ("Pose Estimation in 3D.Jane Doe, Tom Smith", "Pose Estimation in 3D.", "Jane Doe, Tom Smith"),
+        ("Results at Level 2A.Jane Doe et al.", "Results at Level 2A.", "Jane Doe et al."),
         ("Sparse Tuning in the U.S.Jane Doe, Li Wei", "Sparse Tuning in the U.S.", "Jane Doe, Li Wei"),
     ],
 )
