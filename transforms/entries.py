@@ -44,6 +44,8 @@ ABSTRACT_IS_NAME = (
     "abstract is a lone name or label with more lines after it (a wrapped title or author line, "
     "or a junk line such as 'PDF', shifted the fields?)"
 )
+# A line at least this long after a name-like abstract is the real abstract, shifted down.
+ABSTRACT_MIN_BYTES = 100
 # Lines an entry uses after its meta line, by layout.
 LINES_AFTER_META = {"full": 3, "compact": 2}
 
@@ -214,12 +216,13 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     lines_follow = pl.col("n_after") > pl.col("expected")
     abstract_is_list = is_surely_author_list(pl.when(lines_follow).then(abstract)).fill_null(False)
     # A lone name or label there (`Jane Doe`, `Neural Networks` wrapped from the title,
-    # `PDF`) is no abstract either when a longer line follows: the real abstract. One that
-    # ends a sentence (`Withdrawn.`), or is followed by short lines only (`Withdrawn`, then
-    # `PDF`), is a short abstract, and the lines after it are strays.
+    # `PDF`) is no abstract either when an abstract-long line follows: the real one. One
+    # that ends a sentence (`Withdrawn.`), or is followed by short lines only (`Withdrawn`,
+    # then `PDF` or a page footer), is a short abstract, and the lines after it are strays.
     longest_after = pl.when(full).then(pl.col("longest_after_l3")).otherwise(pl.col("longest_after_l2"))
+    abstract_follows = longest_after >= ABSTRACT_MIN_BYTES  # a footer (`Showing 3 of 3 papers`) is shorter
     abstract_is_name = (
-        pl.when(lines_follow & (longest_after > abstract.str.len_bytes())).then(abstract).str.contains(patterns.AUTHOR_LINE)
+        pl.when(lines_follow & abstract_follows).then(abstract).str.contains(patterns.AUTHOR_LINE)
         & ~abstract.str.contains(r"[.!?]$")
     ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))

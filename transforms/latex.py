@@ -10,7 +10,11 @@ import polars as pl
 
 # An escaped dollar is set aside first, so the `$x$` rule never pairs it (`\$100 to \$10`).
 _DOLLAR = "\uE000"
-_INLINE_MATH = r"\$([^\s$](?:[^$]*[^\s$])?)\$([^0-9]|$)"
+# Inline math: any `$…$` whose content does not start with a digit (`$\sim$30\%`,
+# `$ \epsilon $`); one that does is math only as pandoc reads it (no space inside its
+# dollars, no digit after the closing one), so prices are text (`from $5 to $3`).
+_INLINE_MATH = r"\$([^$0-9][^$]*)\$"
+_NUMERIC_MATH = r"\$([0-9](?:[^$]*[^\s$])?)\$([^0-9]|$)"
 _MARKUP = r"\\(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}"
 # (trigger, rules): each group of (pattern, replacement) rules, applied in order, runs only
 # on the abstracts that contain its trigger (most contain none of them, and each rule is a
@@ -29,12 +33,9 @@ _RULES: list[tuple[str, list[tuple[str, str]]]] = [
         (r"\\\\", " "),  # `\\`: a line break
         (r"\\ ", " "),  # `e.g.\ a`: a control space
     ]),
-    # $x$, as pandoc reads it: the opening `$` has no space after it, the closing one none
-    # before it and no digit after it, so prices are text (`from $5 to $3`, `$20,000 and
-    # $30,000`).
-    # Twice: a match takes the character after its closing `$`, which may open the next
-    # one (`$a$$b$`).
-    ("$", [(_INLINE_MATH, "${1}${2}"), (_INLINE_MATH, "${1}${2}")]),
+    # $x$ (see `_INLINE_MATH`); the numeric rule twice, as a match takes the character
+    # after its closing `$`, which may open the next one (`$1$$2$`).
+    ("$", [(r"\$\$([^$]+)\$\$", "$1"), (_INLINE_MATH, "$1"), (_NUMERIC_MATH, "${1}${2}"), (_NUMERIC_MATH, "${1}${2}")]),
     ("\\", [(r"\\([%&_#])", "$1")]),  # \% \& \_ \#
     # ``quoted'' and ''quoted'': `''` is a quote at a word's edge; inside one it is two
     # primes (`f''(x)`).

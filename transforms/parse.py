@@ -15,7 +15,7 @@ from . import ENGINE
 
 from . import patterns
 from .entries import gather_entries, parse_entries
-from .header import choose_owner_name, classify_header_lines, header_fields
+from .header import PROFILE_FIELDS, choose_owner_name, classify_header_lines, header_fields
 from .keys import nfc_where_needed
 from .lines import drop_invisible, split_lines
 
@@ -39,6 +39,9 @@ SECOND_HEADER = "a second profile header in the page, from line {} (two pages jo
 AFTER_SECOND_HEADER = (
     "entry follows a second profile header at line {} (two pages joined in one file?): "
     "not credited to this page's owner"
+)
+RUNS_INTO_SECOND_HEADER = (
+    "entry is cut short by a second profile header at line {} (its abstract is the next page's name?)"
 )
 _METRIC_LINES = {
     "h_index": patterns.H_INDEX, "paper_count": patterns.PAPER_COUNT, "listed": patterns.LISTED_COUNT,
@@ -125,42 +128,74 @@ def _quarantine_damaged(
     return header_lines, entries
 
 
-def _second_headers(entry_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
-    """Segments (`doc_id`, `entry_no`) whose stray lines (after the lines their entry uses)
-    hold three or more kinds of header metric (`h-index10`, `12papers`, `300citations`):
-    another page's header, whose first metric line is `header_line`. One or two metric-like
-    lines (a title `42 Papers`, a per-paper `12 citations`) are left to the other rules."""
+def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
+    """Segments (`doc_id`, `entry_no`) whose lines after the meta line hold three or more
+    kinds of header metric, one of them a researcher's own (`h-index10` or `12papers`, which
+    no paper has): another page's header, whose first metric line is `header_line`. An
+    entry's own lines (a title `42 Papers`) or a paper's figures (`12 citations`) are
+    fewer kinds. Lines of an entry that is quarantined count too: a page cut short before
+    the second one began (its last entry lost its abstract) must not hide it."""
     text = pl.col("text")
     kind = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     for name, pattern in _METRIC_LINES.items():
         kind = kind.when(text.str.contains(pattern)).then(pl.lit(name))
     return (
         entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
-        .join(entries.select("doc_id", "entry_no", "n_lines"), on=["doc_id", "entry_no"])
-        .filter(pl.col("k") >= pl.col("n_lines"))
         .with_columns(kind=kind)
         .filter(pl.col("kind").is_not_null())
         .group_by("doc_id", "entry_no")
-        .agg(header_line=pl.col("line_no").min(), n_kinds=pl.col("kind").n_unique())
-        .filter(pl.col("n_kinds") >= 3)
-        .drop("n_kinds")
+        .agg(
+            header_line=pl.col("line_no").min(),
+            n_kinds=pl.col("kind").n_unique(),
+            researchers=pl.col("kind").is_in(["h_index", "paper_count"]).any(),
+        )
+        .filter((pl.col("n_kinds") >= 3) & pl.col("researchers"))
+        .drop("n_kinds", "researchers")
     )
 
 
-def _quarantine_second_page(entries: pl.DataFrame, second: pl.DataFrame) -> pl.DataFrame:
-    """Entries after another page's header (see `_second_headers`) are quarantined with
-    their whole segment: they belong to a page whose owner this file does not say for sure."""
-    starts = second.group_by("doc_id").agg(second_header=pl.col("header_line").min())
+def _second_header_in_header(header_lines: pl.DataFrame) -> pl.DataFrame:
+    """Pages whose header holds a second page's header (a page with no entries joined to
+    another): a name line after a category or metric line, followed by a field given
+    before it again (`Maria Garcia`, `CV`, `h-index3`, then `Ken Ito`, `LG`, `h-index12`).
+    Returns `doc_id` and the name line (`start`)."""
+    profile = header_lines.filter(pl.col("field").is_in(PROFILE_FIELDS)).with_columns(
+        first_line=pl.col("line_no").min().over("doc_id", "field")
+    )
+    repeats = profile.filter(pl.col("line_no") > pl.col("first_line")).select("doc_id", "line_no", "first_line")
+    if repeats.is_empty():
+        return pl.DataFrame(schema={"doc_id": pl.Int64, "start": pl.Int64})
+    names = header_lines.filter(pl.col("field") == "name").select("doc_id", name_line="line_no")
+    return (
+        repeats.join(names, on="doc_id")
+        .filter((pl.col("name_line") > pl.col("first_line")) & (pl.col("name_line") < pl.col("line_no")))
+        .group_by("doc_id")
+        .agg(start=pl.col("name_line").min())
+    )
+
+
+def _quarantine_second_page(entries: pl.DataFrame, starts: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+    """Entries after another page's header (`starts`: `doc_id`, `second_header`) are
+    quarantined with their whole segment: they belong to a page whose owner this file
+    does not say for sure. So is the entry whose segment holds that header (`segments`:
+    `doc_id`, `entry_no`, `header_line`) when its abstract is a name or a category line:
+    cut short, it read the next page's first line as its abstract."""
     after = pl.col("second_header").is_not_null() & (pl.col("line_no") > pl.col("second_header"))
+    runs_into = pl.col("header_line").is_not_null() & (
+        pl.col("abstract").str.contains(patterns.AUTHOR_LINE) | pl.col("abstract").str.contains(patterns.CATEGORY_LINE)
+    ).fill_null(False)
     return (
         entries.join(starts, on="doc_id", how="left", maintain_order="left")
+        .join(segments, on=["doc_id", "entry_no"], how="left", maintain_order="left")
         .with_columns(
             reason=pl.when(after & pl.col("reason").is_null())
             .then(pl.format(AFTER_SECOND_HEADER, pl.col("second_header")))
+            .when(runs_into & pl.col("reason").is_null())
+            .then(pl.format(RUNS_INTO_SECOND_HEADER, pl.col("header_line")))
             .otherwise("reason"),
-            n_lines=pl.when(after).then(pl.col("n_segment_lines")).otherwise("n_lines"),
+            n_lines=pl.when(after | runs_into).then(pl.col("n_segment_lines")).otherwise("n_lines"),
         )
-        .drop("second_header")
+        .drop("second_header", "header_line")
     )
 
 
@@ -209,9 +244,20 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .pipe(_abstract_as_received, received)
         .pipe(nfc_where_needed, "abstract")
     )
-    second = _second_headers(entry_lines, entries)
-    if not second.is_empty():
-        entries = _quarantine_second_page(entries, second)
+    second = _second_headers(entry_lines)
+    in_header = _second_header_in_header(header_lines)
+    if not in_header.is_empty():
+        header_lines = header_lines.join(in_header, on="doc_id", how="left", maintain_order="left").with_columns(
+            reason=pl.when(pl.col("line_no") >= pl.col("start"))
+            .then(pl.format(SECOND_HEADER, pl.col("start")))
+            .otherwise("reason")
+        ).drop("start")
+    if not second.is_empty() or not in_header.is_empty():
+        starts = pl.concat([
+            second.select("doc_id", second_header="header_line"),
+            in_header.select("doc_id", second_header="start"),
+        ]).group_by("doc_id").agg(pl.col("second_header").min())
+        entries = _quarantine_second_page(entries, starts, second)
     undecodable = _undecodable_docs(docs)
     if not undecodable.is_empty() or docs["text"].str.contains(NUL, literal=True).any():
         header_lines, entries = _quarantine_damaged(header_lines, entry_lines, entries, undecodable)

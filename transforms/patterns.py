@@ -185,13 +185,14 @@ COMPACT_REJOIN = (
     rf"(?P<authors>{_FULL_NAME}(?:{_SP}*,{_SP}*{_NAME})*{_SP}*,{_SP}*(?:{_NAME}{_SP}+)?"
     rf"(?:{_INNER_CAPITAL_PREFIX}|{_INITIALS}))$"
 )
-# The first author's glued initials (`…NetworksA.J. Smith`, `…GPT-4J.R.R. Tolkien`): the
+# The first author's glued initials (`…NetworksA.J. Smith`, `…(revisited)J.R.R. Tolkien`): the
 # right-most point leaves the title ending in initials glued to a title end (`NetworksA.`
 # by `J. Smith`); those initials start the first author when the list they make is well
-# formed and the authors left start with another initial. Not after a capital or a dot,
-# where they may be the title's own (`…the USA.`, `…the U.S.`), and so are left there.
+# formed and the authors left start with another initial. Not after a capital, a digit or
+# a dot, where they may be the title's own (`…the USA.`, `…the U.S.`, `…in 3D.`,
+# `…Llama-2-70B.`, `…H2O.`), and so are left there.
 TITLE_ENDS_IN_GLUED_INITIALS = (
-    rf"^(?P<title>.*[\p{{Lowercase}}\p{{Lo}}\p{{M}}\p{{N}}\p{{Pe}}\p{{Pf}}\p{{So}}\p{{Sm}}\p{{Sc}}?!…:+#%*\x22”])"
+    rf"^(?P<title>.*[\p{{Lowercase}}\p{{Lo}}\p{{M}}\p{{Pe}}\p{{Pf}}\p{{So}}\p{{Sm}}\p{{Sc}}?!…:+#%*\x22”])"
     rf"(?P<initials>{_INITIALS})$"
 )
 AUTHOR_LIST_LINE = rf"^{_AUTHOR_LIST}$"

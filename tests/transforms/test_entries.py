@@ -305,6 +305,8 @@ def test_a_split_inside_a_later_authors_inner_capital_is_undone(line, title, aut
 
 
 _AUTHORS = "Aochuan Chen, Yimeng Zhang, Yihua Zhang et al."
+# An abstract as long as real ones are (a page footer or a junk line is shorter).
+_LONG = "We scale zeroth-order optimization to deep networks and train a ResNet-20 to a competitive accuracy on CIFAR-10."
 
 
 @pytest.mark.parametrize(
@@ -323,14 +325,14 @@ _AUTHORS = "Aochuan Chen, Yimeng Zhang, Yihua Zhang et al."
         ("LGOct 3, 2023\nDeepZeroJane Doe, Li Wei\nDeepZeroJane Doe, Li Wei\nWe scale it.\n", "entry repeats one of its lines"),
         # A one-author entry's title wrapped: `Neural Networks` was the author, `Jane Doe`
         # the abstract.
-        ("LGMar 3, 2024\nRobust Training for Convolutional\nNeural Networks\n\nJane Doe\n\nWe scale it.\n",
+        (f"LGMar 3, 2024\nRobust Training for Convolutional\nNeural Networks\n\nJane Doe\n\n{_LONG}\n",
          "abstract is a lone name or label"),
         # An author list wrapped without a comma: `Ruisi Cai` was the abstract.
-        ("LGMar 3, 2024\nDeepZero\n\nYihua Zhang\nRuisi Cai\n\nWe scale it.\n", "abstract is a lone name or label"),
+        (f"LGMar 3, 2024\nDeepZero\n\nYihua Zhang\nRuisi Cai\n\n{_LONG}\n", "abstract is a lone name or label"),
         # A junk line before the abstract, in either layout: `PDF` was the abstract.
-        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nPDF\n\nWe scale it.\n", "abstract is a lone name or label"),
-        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nView PDF\n\nWe scale it.\n", "abstract is a lone name or label"),
-        ("LGMar 3, 2024\nDeepZeroJane Doe, Li Wei\nPDF\nWe scale it.\n", "abstract is a lone name or label"),
+        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nPDF\n\n{_LONG}\n", "abstract is a lone name or label"),
+        (f"LGMar 3, 2024\nDeepZero\n\n{_AUTHORS}\n\nView PDF\n\n{_LONG}\n", "abstract is a lone name or label"),
+        (f"LGMar 3, 2024\nDeepZeroJane Doe, Li Wei\nPDF\n{_LONG}\n", "abstract is a lone name or label"),
     ],
 )
 def test_a_line_shifted_into_the_abstract_quarantines_the_entry(text, reason):
@@ -428,12 +430,14 @@ def test_a_typo_in_et_al_or_an_irish_surname_no_longer_quarantines_the_entry(tex
         # The first author's: the title ended in `MoreA.` or `GPT-4J.R.`.
         ("Sparse Tuning for Long Contexts: Methods, Limits, and MoreA.J. Smith, Jane Doe",
          "Sparse Tuning for Long Contexts: Methods, Limits, and More", "A.J. Smith, Jane Doe"),
-        ("Early Experiments with GPT-4J.R.R. Tolkien, Jane Doe", "Early Experiments with GPT-4", "J.R.R. Tolkien, Jane Doe"),
+        ("Early Experiments with GPT-4oJ.R.R. Tolkien, Jane Doe", "Early Experiments with GPT-4o", "J.R.R. Tolkien, Jane Doe"),
         ("Deep Learning (revisited)A.J. Smith et al.", "Deep Learning (revisited)", "A.J. Smith et al."),
         # Initials after a capital or a dot may be the title's own, and so may a capital and
         # a dot before a full given name: left there.
         ("Made in the USA.Jane Doe, Li Wei", "Made in the USA.", "Jane Doe, Li Wei"),
         ("Going Beyond GPT-4V.Jane Doe, Tom Smith", "Going Beyond GPT-4V.", "Jane Doe, Tom Smith"),
+        ("Reconstruction in 3D.J. Smith, Maria Garcia", "Reconstruction in 3D.", "J. Smith, Maria Garcia"),
+        ("Serving Llama-2-70B.J. Smith et al.", "Serving Llama-2-70B.", "J. Smith et al."),
         ("Pose Estimation in 3D.Jane Doe, Tom Smith", "Pose Estimation in 3D.", "Jane Doe, Tom Smith"),
         ("Results at Level 2A.Jane Doe et al.", "Results at Level 2A.", "Jane Doe et al."),
         ("Sparse Tuning in the U.S.Jane Doe, Li Wei", "Sparse Tuning in the U.S.", "Jane Doe, Li Wei"),
@@ -449,6 +453,7 @@ def test_glued_initials_stay_with_their_author(line, title, authors):
     [
         "LGMar 3, 2024\nDeepZero\n\nJane Doe, Li Wei\n\nWithdrawn\n\nPDF\n",
         "LGMar 3, 2024\nDeepZero\n\nJane Doe, Li Wei\n\nExtended Abstract\n\nCode\n",
+        "LGMar 3, 2024\nDeepZero\n\nJane Doe, Li Wei\n\nWithdrawn\n\nShowing 3 of 3 papers for this author on the site\n",
     ],
 )
 def test_a_short_abstract_followed_by_short_lines_only_still_loads(text):

@@ -58,3 +58,9 @@ def test_two_primes_are_no_quote_and_a_control_space_or_line_break_is_a_space():
 
 def test_adjacent_inline_math_is_unwrapped_whole():
     assert _plain("where $a$$b$ is the product and $$x^2$$ its square") == "where ab is the product and x^2 its square"
+
+
+def test_math_that_is_no_price_is_unwrapped_even_before_a_digit_or_with_spaces():
+    # The price rule kept the dollars of `$\sim$30\%` and `$ \epsilon $`.
+    assert _plain(r"about $\sim$30\% and $>$90\% with $ \epsilon $ noise, $1$$2$") == (
+        r"about \sim30% and >90% with \epsilon noise, 12")

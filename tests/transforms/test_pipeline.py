@@ -460,3 +460,39 @@ def test_an_entry_whose_own_lines_look_like_metrics_is_no_second_page():
     batch = process_pages(make_docs([text]))
     assert batch.entries["title"].to_list() == ["42 Papers", "Paper One", "Paper Two"]
     assert batch.quarantine.is_empty()
+
+
+def test_a_second_page_after_a_quarantined_last_entry_is_still_found():
+    """The first page's last entry lost its abstract, so the second page's header lines
+    were that entry's (quarantined) segment: no stray line showed them, and the second
+    page's papers loaded under the first page's owner."""
+    cut = _HEADER + "\n\nLGFeb 3, 2023\nCut Paper\n\nJane Doe, Li Wei\n\n"
+    second = "Ken Ito\n\nLG\nh-index12\n30papers\n1,234citations\n\n2 Papers" + _OWNED.replace("Jane Doe", "Ken Ito")
+    batch = process_pages(make_docs([cut + second]))
+    assert batch.pages.select("name").item() == "Jane Doe"
+    assert batch.entries.is_empty()
+    reasons = batch.quarantine["reason"].to_list()
+    assert sum(r.startswith("entry follows a second profile header") for r in reasons) == 2
+    # The cut entry read `Ken Ito` as its abstract: it goes too.
+    assert sum(r.startswith("entry is cut short by a second profile header") for r in reasons) == 1
+
+
+def test_a_page_without_entries_joined_to_another_keeps_its_own_header_only():
+    """Maria's header, then Ken's header and papers: the name became Ken's (on most lists)
+    beside Maria's metrics, a profile of no one."""
+    maria = "Maria Garcia\n\nCV\nh-index3\n5papers\n40citations\n\n0 Papers\n\n"
+    ken = "Ken Ito\n\nLG\nh-index12\n30papers" + _OWNED.replace("Jane Doe", "Ken Ito")
+    batch = process_pages(make_docs([maria + ken]))
+    assert batch.pages.select("name", "primary_category", "h_index").row(0) == ("Maria Garcia", "CV", 3)
+    assert batch.entries.is_empty()
+    reasons = dict(batch.quarantine.select("line_no", "reason").iter_rows())
+    ken_line = (maria + ken).split("\n").index("Ken Ito") + 1
+    assert reasons[ken_line] == parse.SECOND_HEADER.format(ken_line)
+    assert sum(r == parse.AFTER_SECOND_HEADER.format(ken_line) for r in reasons.values()) == 2
+
+
+def test_per_paper_figures_after_an_entry_are_no_second_page():
+    # Three kinds of metric, none a researcher's own (no h-index, no paper count).
+    text = _HEADER + _OWNED + "\n12 citations\nNovelty 40%\nAI Score 70\n" + _OWNED.replace("Paper", "Other")
+    batch = process_pages(make_docs([text]))
+    assert batch.entries.height == 4
