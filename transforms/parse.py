@@ -156,19 +156,25 @@ def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
 
 def _second_header_in_header(header_lines: pl.DataFrame) -> pl.DataFrame:
     """Pages whose header holds a second page's header (a page with no entries joined to
-    another): a name line after a category or metric line, followed by a field given
-    before it again (`Maria Garcia`, `CV`, `h-index3`, then `Ken Ito`, `LG`, `h-index12`).
-    Returns `doc_id` and the name line (`start`)."""
+    another): a name line after a category or metric line, followed by two or more fields
+    given before it again (`Maria Garcia`, `CV`, `h-index3`, then `Ken Ito`, `LG`,
+    `h-index12`). One repeated field is a duplicated line, not a page. Returns `doc_id` and
+    the name line (`start`)."""
     profile = header_lines.filter(pl.col("field").is_in(PROFILE_FIELDS)).with_columns(
         first_line=pl.col("line_no").min().over("doc_id", "field")
     )
-    repeats = profile.filter(pl.col("line_no") > pl.col("first_line")).select("doc_id", "line_no", "first_line")
+    repeats = profile.filter(pl.col("line_no") > pl.col("first_line")).select(
+        "doc_id", "field", "line_no", "first_line"
+    )
     if repeats.is_empty():
         return pl.DataFrame(schema={"doc_id": pl.Int64, "start": pl.Int64})
     names = header_lines.filter(pl.col("field") == "name").select("doc_id", name_line="line_no")
     return (
         repeats.join(names, on="doc_id")
         .filter((pl.col("name_line") > pl.col("first_line")) & (pl.col("name_line") < pl.col("line_no")))
+        .group_by("doc_id", "name_line")
+        .agg(n_fields=pl.col("field").n_unique())
+        .filter(pl.col("n_fields") >= 2)
         .group_by("doc_id")
         .agg(start=pl.col("name_line").min())
     )

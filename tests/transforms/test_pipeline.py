@@ -496,3 +496,13 @@ def test_per_paper_figures_after_an_entry_are_no_second_page():
     text = _HEADER + _OWNED + "\n12 citations\nNovelty 40%\nAI Score 70\n" + _OWNED.replace("Paper", "Other")
     batch = process_pages(make_docs([text]))
     assert batch.entries.height == 4
+
+
+def test_a_duplicated_header_line_after_a_junk_name_line_is_no_second_page():
+    # `Show More` (name-shaped) and one repeated metric: damage, not a joined page.
+    owner, reasons = _owner_and_reasons("Jane Doe\nLG\nh-index42\nShow More\nh-index42" + _OWNED)
+    assert owner == ("Jane Doe", False, "LG")
+    assert sorted(reasons.values()) == [
+        "duplicate header field 'h_index'",
+        "not the owner's name: the name at line 1 is an author of most of the page's papers",
+    ]
