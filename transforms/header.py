@@ -27,6 +27,7 @@ FLOAT_FIELDS = ("novelty_pct", "ai_score")
 TEXT_FIELDS = ("name", "primary_category")
 HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 LOST_TITLE = "not a name: next to an author list (an entry whose meta line is missing or unreadable)"
+DUPLICATE_FIELD = "duplicate header field '{}'"
 NOT_THE_AUTHOR_NAME = "not the owner's name: the name at line {} is an author of most of the page's papers"
 LOST_COMPACT_LINE = (
     "not a name: a title glued to an author list (a compact entry whose meta line is missing or unreadable)"
@@ -108,7 +109,7 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .when(pl.col("field") == "lost_title")
         .then(pl.lit(LOST_TITLE))
         .when(pl.col("occurrence") > 0)
-        .then(pl.format("duplicate header field '{}'", pl.col("field")))
+        .then(pl.format(DUPLICATE_FIELD, pl.col("field")))
         .when(pl.col("out_of_range"))
         .then(pl.format("header field '{}' has an unreadable number", pl.col("field")))
     )
@@ -151,7 +152,7 @@ def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.D
     parsed entries (`doc_id`, `entry_no`, `authors_text`, `reason`).
     """
     is_name = (pl.col("field") == "name") & (
-        pl.col("reason").is_null() | pl.col("reason").str.starts_with("duplicate header field")
+        pl.col("reason").is_null() | (pl.col("reason") == DUPLICATE_FIELD.format("name"))
     )
     per_doc = header_lines.group_by("doc_id").agg(
         n_names=is_name.sum(),
@@ -219,7 +220,7 @@ def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.D
         .then(pl.lit(None, pl.String))
         .when(pl.col("chosen_on_most") & (pl.col("author_key") != pl.col("chosen_key")))
         .then(pl.format(NOT_THE_AUTHOR_NAME, pl.col("chosen_line")))
-        .otherwise(pl.lit("duplicate header field 'name'")),
+        .otherwise(pl.lit(DUPLICATE_FIELD.format("name"))),
     )
     return (
         header_lines.join(decided, on=["doc_id", "line_no"], how="left", maintain_order="left")

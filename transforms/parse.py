@@ -15,7 +15,7 @@ from . import ENGINE
 
 from . import patterns
 from .entries import gather_entries, parse_entries
-from .header import PROFILE_FIELDS, choose_owner_name, classify_header_lines, header_fields
+from .header import NUMERIC_FIELDS, PROFILE_FIELDS, choose_owner_name, classify_header_lines, header_fields
 from .keys import nfc_where_needed
 from .lines import drop_invisible, split_lines
 
@@ -43,10 +43,6 @@ AFTER_SECOND_HEADER = (
 RUNS_INTO_SECOND_HEADER = (
     "entry is cut short by a second profile header at line {} (its abstract is the next page's name?)"
 )
-_METRIC_LINES = {
-    "h_index": patterns.H_INDEX, "paper_count": patterns.PAPER_COUNT, "listed": patterns.LISTED_COUNT,
-    "citations": patterns.CITATIONS, "novelty": patterns.NOVELTY, "ai_score": patterns.AI_SCORE,
-}
 
 
 @dataclass(frozen=True)
@@ -137,7 +133,7 @@ def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
     the second one began (its last entry lost its abstract) must not hide it."""
     text = pl.col("text")
     kind = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for name, pattern in _METRIC_LINES.items():
+    for name, pattern in NUMERIC_FIELDS.items():
         kind = kind.when(text.str.contains(pattern)).then(pl.lit(name))
     return (
         entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
