@@ -96,10 +96,7 @@ def _rejoin_later_author(split: pl.LazyFrame) -> pl.LazyFrame:
     parts = pl.when(ends_in_prefix).then(pl.col("compact_title")).str.extract_groups(patterns.COMPACT_REJOIN)
     joined = parts.struct.field("authors") + pl.col("compact_authors")
     ok = parts.struct.field("title").is_not_null() & joined.str.contains(patterns.AUTHOR_LINE).fill_null(False)
-    return split.with_columns(
-        compact_title=pl.when(ok).then(parts.struct.field("title")).otherwise("compact_title"),
-        compact_authors=pl.when(ok).then(joined).otherwise("compact_authors"),
-    )
+    return _resplit(split, ok, parts.struct.field("title"), joined)
 
 
 def _move_glued_initials(split: pl.LazyFrame) -> pl.LazyFrame:
@@ -113,9 +110,14 @@ def _move_glued_initials(split: pl.LazyFrame) -> pl.LazyFrame:
     )
     joined = parts.struct.field("initials") + pl.col("compact_authors")
     ok = joined.str.contains(patterns.AUTHOR_LIST_LINE).fill_null(False)
+    return _resplit(split, ok, parts.struct.field("title"), joined)
+
+
+def _resplit(split: pl.LazyFrame, ok: pl.Expr, title: pl.Expr, authors: pl.Expr) -> pl.LazyFrame:
+    """Where `ok`, the compact split moves: `title` by `authors`."""
     return split.with_columns(
-        compact_title=pl.when(ok).then(parts.struct.field("title")).otherwise("compact_title"),
-        compact_authors=pl.when(ok).then(joined).otherwise("compact_authors"),
+        compact_title=pl.when(ok).then(title).otherwise("compact_title"),
+        compact_authors=pl.when(ok).then(authors).otherwise("compact_authors"),
     )
 
 
