@@ -226,6 +226,7 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     abstract_is_name = (
         pl.when(lines_follow & abstract_follows).then(abstract).str.contains(patterns.AUTHOR_LINE)
         & ~abstract.str.contains(r"[.!?]$")
+        & (abstract.str.len_bytes() < ABSTRACT_MIN_BYTES)  # a name or label is short
     ).fill_null(False)
     repeats = (abstract == pl.col("l1")) | (full & ((abstract == pl.col("l2")) | (pl.col("l2") == pl.col("l1"))))
     return (

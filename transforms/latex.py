@@ -10,11 +10,11 @@ import polars as pl
 
 # An escaped dollar is set aside first, so the `$x$` rule never pairs it (`\$100 to \$10`).
 _DOLLAR = "\uE000"
-# Inline math: any `$…$` whose content does not start with a digit (`$\sim$30\%`,
-# `$ \epsilon $`); one that does is math only as pandoc reads it (no space inside its
-# dollars, no digit after the closing one), so prices are text (`from $5 to $3`).
-_INLINE_MATH = r"\$([^$0-9][^$]*)\$"
-_NUMERIC_MATH = r"\$([0-9](?:[^$]*[^\s$])?)\$([^0-9]|$)"
+# Inline math: a `$…$` whose content starts with a digit is math only as pandoc reads it
+# (no space before its closing `$`, no digit after it), so prices are text (`from $5 to
+# $3`); any other is math (`$\sim$30\%`, `$ \epsilon $`). Groups: the numeric content and
+# the character after it, or the other content.
+_MATH = r"\$(?:([0-9](?:[^$]*[^\s$])?)\$([^0-9]|$)|([^$0-9][^$]*)\$)"
 _MARKUP = r"\\(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}"
 # (trigger, rules): each group of (pattern, replacement) rules, applied in order, runs only
 # on the abstracts that contain its trigger (most contain none of them, and each rule is a
@@ -33,9 +33,10 @@ _RULES: list[tuple[str, list[tuple[str, str]]]] = [
         (r"\\\\", " "),  # `\\`: a line break
         (r"\\ ", " "),  # `e.g.\ a`: a control space
     ]),
-    # $x$ (see `_INLINE_MATH`); the numeric rule twice, as a match takes the character
-    # after its closing `$`, which may open the next one (`$1$$2$`).
-    ("$", [(r"\$\$([^$]+)\$\$", "$1"), (_INLINE_MATH, "$1"), (_NUMERIC_MATH, "${1}${2}"), (_NUMERIC_MATH, "${1}${2}")]),
+    # $x$ (see `_MATH`), both rules in one pass from left to right, so a closing `$`
+    # never opens a match with a price after it (`$2$-approximation … under $5`); twice,
+    # as a match takes the character after its closing `$`, which may open the next one.
+    ("$", [(r"\$\$([^$]+)\$\$", "$1"), (_MATH, "${1}${2}${3}"), (_MATH, "${1}${2}${3}")]),
     ("\\", [(r"\\([%&_#])", "$1")]),  # \% \& \_ \#
     # ``quoted'' and ''quoted'': `''` is a quote at a word's edge; inside one it is two
     # primes (`f''(x)`).

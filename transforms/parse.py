@@ -124,43 +124,64 @@ def _quarantine_damaged(
     return header_lines, entries
 
 
-def _second_headers(entry_lines: pl.DataFrame) -> pl.DataFrame:
+def _second_headers(entry_lines: pl.DataFrame, header_lines: pl.DataFrame) -> pl.DataFrame:
     """Segments (`doc_id`, `entry_no`) whose lines after the meta line hold three or more
     kinds of header metric, one of them a researcher's own (`h-index10` or `12papers`, which
-    no paper has): another page's header, whose first metric line is `header_line`. An
-    entry's own lines (a title `42 Papers`) or a paper's figures (`12 citations`) are
-    fewer kinds. Lines of an entry that is quarantined count too: a page cut short before
-    the second one began (its last entry lost its abstract) must not hide it."""
+    no paper has), and one of them with another value than the page's own header gives
+    (or one it does not give): another page's header, whose first metric line is
+    `header_line`. An entry's own lines (a title `42 Papers`) or a paper's figures (`12
+    citations`) are fewer kinds; the page's own figures repeated (a sticky header, a
+    footer) are the same page. Lines of an entry that is quarantined count too: a page cut
+    short before the second one began (its last entry lost its abstract) must not hide it."""
     text = pl.col("text")
     kind = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    val = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     for name, pattern in NUMERIC_FIELDS.items():
         kind = kind.when(text.str.contains(pattern)).then(pl.lit(name))
-    return (
+        val = val.when(text.str.contains(pattern)).then(text.str.extract(pattern, 1))
+    norm = pl.col("value").str.replace_all(r"[^0-9.]", "")
+    found = (
         entry_lines.filter((pl.col("k") > 0) & (text.str.len_bytes() < 48))
-        .with_columns(kind=kind)
+        .with_columns(kind=kind, value=val)
         .filter(pl.col("kind").is_not_null())
-        .group_by("doc_id", "entry_no")
+        .with_columns(norm=norm)
+    )
+    own = (
+        header_lines.filter(pl.col("reason").is_null() & pl.col("field").is_in(list(NUMERIC_FIELDS)))
+        .sort("line_no")
+        .group_by("doc_id", "field")
+        .agg(own=norm.first())
+    )
+    found = found.join(own, left_on=["doc_id", "kind"], right_on=["doc_id", "field"], how="left")
+    return (
+        found.group_by("doc_id", "entry_no")
         .agg(
             header_line=pl.col("line_no").min(),
             n_kinds=pl.col("kind").n_unique(),
             researchers=pl.col("kind").is_in(["h_index", "paper_count"]).any(),
+            # the page's own figures repeated (a sticky header, a footer) are no other page
+            differs=(pl.col("norm") != pl.col("own")).fill_null(True).any(),
         )
-        .filter((pl.col("n_kinds") >= 3) & pl.col("researchers"))
-        .drop("n_kinds", "researchers")
+        .filter((pl.col("n_kinds") >= 3) & pl.col("researchers") & pl.col("differs"))
+        .drop("n_kinds", "researchers", "differs")
     )
 
 
 def _second_header_in_header(header_lines: pl.DataFrame) -> pl.DataFrame:
     """Pages whose header holds a second page's header (a page with no entries joined to
     another): a name line after a category or metric line, followed by two or more fields
-    given before it again (`Maria Garcia`, `CV`, `h-index3`, then `Ken Ito`, `LG`,
-    `h-index12`). One repeated field is a duplicated line, not a page. Returns `doc_id` and
-    the name line (`start`)."""
+    given before it again, one of them with another value (`Maria Garcia`, `CV`, `h-index3`,
+    then `Ken Ito`, `LG`, `h-index12`). One repeated field is a duplicated line, and the
+    same values again (a `Statistics` card, `Show More` above a repeat) are the same page.
+    Returns `doc_id` and the name line (`start`)."""
+    norm = pl.col("value").str.replace_all(r"[^0-9A-Za-z.]", "")
     profile = header_lines.filter(pl.col("field").is_in(PROFILE_FIELDS)).with_columns(
-        first_line=pl.col("line_no").min().over("doc_id", "field")
+        first_line=pl.col("line_no").min().over("doc_id", "field"),
+        first_value=norm.first().over("doc_id", "field", order_by="line_no"),
+        norm=norm,
     )
     repeats = profile.filter(pl.col("line_no") > pl.col("first_line")).select(
-        "doc_id", "field", "line_no", "first_line"
+        "doc_id", "field", "line_no", "first_line", differs=(pl.col("norm") != pl.col("first_value")).fill_null(True)
     )
     if repeats.is_empty():
         return pl.DataFrame(schema={"doc_id": pl.Int64, "start": pl.Int64})
@@ -169,8 +190,8 @@ def _second_header_in_header(header_lines: pl.DataFrame) -> pl.DataFrame:
         repeats.join(names, on="doc_id")
         .filter((pl.col("name_line") > pl.col("first_line")) & (pl.col("name_line") < pl.col("line_no")))
         .group_by("doc_id", "name_line")
-        .agg(n_fields=pl.col("field").n_unique())
-        .filter(pl.col("n_fields") >= 2)
+        .agg(n_fields=pl.col("field").n_unique(), differs=pl.col("differs").any())
+        .filter((pl.col("n_fields") >= 2) & pl.col("differs"))
         .group_by("doc_id")
         .agg(start=pl.col("name_line").min())
     )
@@ -246,7 +267,7 @@ def parse_pages(docs: pl.DataFrame) -> ParsedPages:
         .pipe(_abstract_as_received, received)
         .pipe(nfc_where_needed, "abstract")
     )
-    second = _second_headers(entry_lines)
+    second = _second_headers(entry_lines, header_lines)
     in_header = _second_header_in_header(header_lines)
     if not in_header.is_empty():
         header_lines = header_lines.join(in_header, on="doc_id", how="left", maintain_order="left").with_columns(

@@ -462,3 +462,13 @@ def test_a_short_abstract_followed_by_short_lines_only_still_loads(text):
     parsed = parse_pages(make_docs([text]))
     assert parsed.entries["reason"].to_list() == [None]
     assert parsed.records.filter(pl.col("kind") == "stray").height == 1
+
+
+def test_a_long_abstract_in_a_script_without_sentence_dots_is_no_name():
+    # A Thai abstract reads as one long "name" (no case, no final dot); it was quarantined
+    # when a second paragraph followed.
+    thai = " ".join(["\u0e01\u0e32\u0e23\u0e28\u0e36\u0e01\u0e29\u0e32\u0e19\u0e35\u0e49"] * 12)
+    text = f"LGOct 3, 2023\nA Title\n\nJane Doe, Li Wei\n\n{thai}\n\n{_LONG}\n"
+    parsed = parse_pages(make_docs([text]))
+    assert parsed.entries["reason"].to_list() == [None]
+    assert parsed.entries["abstract"].to_list() == [thai]

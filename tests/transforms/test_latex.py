@@ -64,3 +64,9 @@ def test_math_that_is_no_price_is_unwrapped_even_before_a_digit_or_with_spaces()
     # The price rule kept the dollars of `$\sim$30\%` and `$ \epsilon $`.
     assert _plain(r"about $\sim$30\% and $>$90\% with $ \epsilon $ noise, $1$$2$") == (
         r"about \sim30% and >90% with \epsilon noise, 12")
+
+
+def test_a_closing_math_dollar_never_pairs_with_a_later_price():
+    # `$2$-approximation … under $5`: the math rule used to start at the closing `$`.
+    assert _plain("A $2$-approximation that costs under $5 per run, a $2\\times$ speedup for $100.") == (
+        "A 2-approximation that costs under $5 per run, a 2\\times speedup for $100.")

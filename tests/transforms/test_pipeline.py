@@ -506,3 +506,20 @@ def test_a_duplicated_header_line_after_a_junk_name_line_is_no_second_page():
         "duplicate header field 'h_index'",
         "not the owner's name: the name at line 1 is an author of most of the page's papers",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The page's own figures again, under a name-shaped line, in the header ...
+        _HEADER + "\nShow More\nh-index42\n42papers" + _OWNED,
+        _HEADER + "\n\nStatistics\nLG\nh-index42\n42papers" + _OWNED,
+        # ... or among the entries (a sticky header repeated mid-page).
+        _HEADER + _OWNED + "\nJane Doe\nLG\nh-index42\n42papers\n" + _OWNED.replace("Paper", "Other"),
+    ],
+)
+def test_the_pages_own_figures_repeated_are_no_second_page(text):
+    """Every entry was quarantined as following a second page's header."""
+    batch = process_pages(make_docs([text]))
+    assert batch.pages.select("name", "h_index").row(0) == ("Jane Doe", 42)
+    assert batch.entries.height == len(text.split("LGOct")) - 1
