@@ -39,6 +39,21 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "duplicate_entries.txt": (["duplicate entry: same paper as the entry at line 12"], [GOOD_TITLE]),
     "same_page_a.txt": ([], ["The Same Page Under Two Names"]),
     "huge_abstract.txt": ([], [GOOD_TITLE, "A Paper With a Five Megabyte Abstract"]),
+    "nav_above_name.txt": (
+        ["not the owner's name: the name at line 2 is an author of most of the page's papers"],
+        [GOOD_TITLE, "Another Robust Paper"],
+    ),
+    "two_pages.txt": (
+        ["a second profile header in the page, from line 17 (two pages joined in one file?)"] * 5
+        + ["entry follows a second profile header at line 17 (two pages joined in one file?): "
+           "not credited to this page's owner"],
+        [GOOD_TITLE],
+    ),
+    "wrapped_title.txt": (
+        ["abstract is a lone name or label with more lines after it (a wrapped title or author line, "
+         "or a junk line such as 'PDF', shifted the fields?)"],
+        [GOOD_TITLE],
+    ),
 }
 
 
@@ -123,3 +138,23 @@ def test_a_file_that_loads_nothing_is_failed_with_its_reason(bad_warehouse):
         ("empty.txt", "failed", "file is empty"),
     ]
     assert summary["n_files_failed"] == 3
+
+
+@pytest.mark.parametrize(("name", "owner"), [("nav_above_name.txt", "Jane Doe"), ("two_pages.txt", "Jane Doe")])
+def test_the_owner_is_the_pages_own(bad_warehouse, name, owner):
+    """`Home` above the name became the researcher; a second page's papers were credited
+    to the first page's owner."""
+    warehouse, _ = bad_warehouse
+    rows = query(
+        warehouse,
+        "select p.name, p.name_inferred from staging.pages p join meta.source_files f using (file_sha256) where f.path like ?",
+        [f"%/{name}"],
+    ).rows()
+    assert rows == [(owner, False)]
+    authors = query(
+        warehouse,
+        """select distinct a.name from staging.entry_authors a join meta.source_files f using (file_sha256)
+           where f.path like ? order by a.name""",
+        [f"%/{name}"],
+    )["name"].to_list()
+    assert "Home" not in authors and "Ken Ito" not in authors
