@@ -40,7 +40,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "same_page_a.txt": ([], ["The Same Page Under Two Names"]),
     "huge_abstract.txt": ([], [GOOD_TITLE, "A Paper With a Five Megabyte Abstract"]),
     "nav_above_name.txt": (
-        ["not the owner's name: the name at line 2 is an author of most of the page's papers"],
+        ["not the owner name: the name at line 2 is an author of most papers on the page"],
         [GOOD_TITLE, "Another Robust Paper"],
     ),
     "two_pages.txt": (

@@ -28,7 +28,7 @@ TEXT_FIELDS = ("name", "primary_category")
 HEADER_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 LOST_TITLE = "not a name: next to an author list (an entry whose meta line is missing or unreadable)"
 DUPLICATE_FIELD = "duplicate header field '{}'"
-NOT_THE_AUTHOR_NAME = "not the owner's name: the name at line {} is an author of most of the page's papers"
+NOT_THE_AUTHOR_NAME = "not the owner name: the name at line {} is an author of most papers on the page"
 LOST_COMPACT_LINE = (
     "not a name: a title glued to an author list (a compact entry whose meta line is missing or unreadable)"
 )

@@ -359,7 +359,7 @@ def test_a_navigation_line_above_the_header_is_not_the_owner(junk):
     name was quarantined as a duplicate. The author of most of the page's papers wins."""
     owner, reasons = _owner_and_reasons(f"{junk}\n" + _HEADER + _OWNED)
     assert owner == ("Jane Doe", False, "LG")
-    assert reasons == {1: "not the owner's name: the name at line 2 is an author of most of the page's papers"}
+    assert reasons == {1: "not the owner name: the name at line 2 is an author of most papers on the page"}
 
 
 @pytest.mark.parametrize(
@@ -400,7 +400,7 @@ def test_a_lost_one_author_entry_on_a_headerless_page_does_not_name_the_owner():
     lost = "LGSep 21, 2O22Code\nFairness Reprogramming\n\nJane Doe\n\nAn abstract."
     owner, reasons = _owner_and_reasons(lost + _OWNED)
     assert owner == ("Jane Doe", False, None)
-    assert reasons[2] == "not the owner's name: the name at line 4 is an author of most of the page's papers"
+    assert reasons[2] == "not the owner name: the name at line 4 is an author of most papers on the page"
     assert set(reasons) == {1, 2, 6}
 
 
@@ -504,7 +504,7 @@ def test_a_duplicated_header_line_after_a_junk_name_line_is_no_second_page():
     assert owner == ("Jane Doe", False, "LG")
     assert sorted(reasons.values()) == [
         "duplicate header field 'h_index'",
-        "not the owner's name: the name at line 1 is an author of most of the page's papers",
+        "not the owner name: the name at line 1 is an author of most papers on the page",
     ]
 
 

@@ -454,3 +454,23 @@ def test_quarantine_reasons_fold_values_into_kinds(warehouse):
     assert all(path.endswith("damaged.txt") for path in view["example_path"])
     total = query(warehouse, "select count(*) n from quarantine.records")["n"].item()
     assert view["n_records"].sum() == total
+
+
+def test_reasons_written_in_prose_fold_to_their_own_kind():
+    """A reason whose prose held two apostrophes (`owner's … page's`) was folded from the
+    first to the second as if it quoted a value: `not the owner'...'s papers`."""
+    import duckdb
+
+    from profile_etl.transforms import header, parse
+    from profile_etl.transforms.entries import ABSTRACT_IS_NAME
+    from profile_etl.warehouse.connection import apply_migrations
+
+    con = duckdb.connect()
+    apply_migrations(con)
+    templates = [header.NOT_THE_AUTHOR_NAME, header.LOST_COMPACT_LINE, parse.SECOND_HEADER,
+                 parse.AFTER_SECOND_HEADER, parse.RUNS_INTO_SECOND_HEADER, parse.STRAY_LINE_REASON]
+    for template in templates:
+        folded = con.sql("select meta.reason_kind(?)", params=[template.format(17)]).fetchall()[0][0]
+        assert folded == template.format("N"), template
+    assert con.sql("select meta.reason_kind(?)", params=[ABSTRACT_IS_NAME]).fetchall()[0][0] == (
+        ABSTRACT_IS_NAME.replace("'PDF'", "'...'"))
