@@ -474,3 +474,6 @@ def test_reasons_written_in_prose_fold_to_their_own_kind():
         assert folded == template.format("N"), template
     assert con.sql("select meta.reason_kind(?)", params=[ABSTRACT_IS_NAME]).fetchall()[0][0] == (
         ABSTRACT_IS_NAME.replace("'PDF'", "'...'"))
+    # Numbers inside words are kept.
+    utf8 = parse.ENTRY_NOT_UTF8.format(16)
+    assert con.sql("select meta.reason_kind(?)", params=[utf8]).fetchall()[0][0] == parse.ENTRY_NOT_UTF8.format("N")
