@@ -85,6 +85,11 @@ def category_reference() -> pl.DataFrame:
     )
 
 
+# The reason an unknown code is quarantined with, on a header line or a meta line alike (so
+# `analytics.quarantine_reasons` groups them as one kind).
+UNKNOWN_CODE = "unknown category code '{}'"
+
+
 def is_known(code: pl.Expr) -> pl.Expr:
     """True where the code is an arXiv subject class the site can show."""
     return code.is_in(list(KNOWN_CATEGORIES))

@@ -34,7 +34,7 @@ import polars as pl
 
 from . import patterns
 from .authors import is_surely_author_list
-from .categories import is_known
+from .categories import UNKNOWN_CODE, is_known
 from .dates import resolve_dates
 from .keys import nfc
 
@@ -182,7 +182,7 @@ def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
     )
     fallback = _split_compact(primary.filter(unsplit).drop(*no_split), patterns.COMPACT_SPLIT_AFTER_ACRONYM)
     doubtful = gap | pl.col("l2_is_authors")  # see the module's docstring
-    split_is_list = pl.col("compact_authors").str.contains(rf",|{patterns.ET_AL}")
+    split_is_list = pl.col("compact_authors").str.contains(patterns.LIST_MARK)
     compact = pl.col("compact_title").is_not_null() & (~doubtful | (split_is_list & ~pl.col("page_has_full")))
     return (
         pl.concat([
@@ -208,9 +208,7 @@ def _choose_layout(entries: pl.LazyFrame) -> pl.LazyFrame:
 def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
     """Why an entry does not load (null when it does), the first problem found in order:
     meta line, category, date, then missing or shifted fields."""
-    l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(
-        rf",|{patterns.ET_AL}"
-    )
+    l1_is_author_list = pl.col("l1").str.contains(patterns.AUTHOR_LINE) & pl.col("l1").str.contains(patterns.LIST_MARK)
     # An author list as the abstract with the entry's lines going on after it: a line was
     # shifted in (an abstract such as `Paris, London, Berlin` or `PhD Thesis, Stanford
     # University` as an entry's last line is text).
@@ -233,7 +231,7 @@ def _reason(full: pl.Expr, abstract: pl.Expr) -> pl.Expr:
         pl.when(pl.col("category").is_null())
         .then(pl.format("malformed meta line '{}' (expected e.g. 'LGApr 7, 2024')", pl.col("meta")))
         .when(~is_known(pl.col("category")))
-        .then(pl.format("unknown category code '{}'", pl.col("category")))
+        .then(pl.format(UNKNOWN_CODE, pl.col("category")))
         .when(pl.col("published_on").is_null())
         .then(pl.format("invalid date '{}'", pl.col("date")))
         .when(pl.col("published_on") > pl.col("as_of"))

@@ -11,7 +11,7 @@ import polars as pl
 
 from . import patterns
 from .authors import explode_authors, is_surely_author_list
-from .categories import is_known
+from .categories import UNKNOWN_CODE, is_known
 from .keys import name_key, nfc
 
 # Field name -> the pattern whose group 1 is its value, in the order they are tried.
@@ -105,7 +105,7 @@ def classify_header_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
         .when(pl.col("field") == "unknown")
         .then(pl.lit("unrecognized header line (not a name, category or metric)"))
         .when(pl.col("field") == "unknown_category")
-        .then(pl.format("unknown category code '{}'", text))
+        .then(pl.format(UNKNOWN_CODE, text))
         .when(pl.col("field") == "lost_title")
         .then(pl.lit(LOST_TITLE))
         .when(pl.col("occurrence") > 0)
@@ -197,7 +197,7 @@ def choose_owner_name(header_lines: pl.DataFrame, entries: pl.DataFrame) -> pl.D
             lost_compact=pl.col("glued_title").str.contains(r"\s").fill_null(False)
             & (
                 pl.col("glued_listed").is_not_null()
-                | pl.col("glued_authors").str.contains(rf",|{patterns.ET_AL}").fill_null(False)
+                | pl.col("glued_authors").str.contains(patterns.LIST_MARK).fill_null(False)
             ),
         )
     )

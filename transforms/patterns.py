@@ -213,6 +213,8 @@ NAME_SUFFIX_AFTER_COMMA = r",[ \t\x{A0}]*((?:Jr|Sr)\.?|II|III|IV)([ \t\x{A0}]*(?
 # `Stanford University, Stanford, CA`).
 ONE_WORD_ITEM = r"(?:^|,)[ \t\x{A0}]*[^\s,]+[ \t\x{A0}]*(?:,|$)"
 ET_AL = r"\bet\.?\s+al\b"
+# What makes an author line a list rather than one name: a comma or `et al.`.
+LIST_MARK = rf",|{ET_AL}"
 
 # Trailing ` et al.` of a truncated author list.
 ET_AL_SUFFIX = r",?\s+et\.?\s+al\.?\s*$"
